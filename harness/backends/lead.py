@@ -1,0 +1,59 @@
+"""The extractive baseline: leading sentences for summaries, best-overlap sentence for QA."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Sequence
+
+from harness.backends._base import Backend, Request, Result
+
+LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}
+
+STOP_WORDS = frozenset(
+    "a an the and or but of in on at to for from by with about as is are was were be been "
+    "being do does did has have had what which who whom whose when where why how that this "
+    "these those it its he she they them his her their there than then not no".split()
+)
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case word tokens of text, without stop words."""
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
+
+
+def lead_summary(article: str, style: str) -> str:
+    """The first 1 (headline, one_sentence) or 3 (short) sentences, one per line."""
+    from harness.metrics import split_sentences
+
+    count = LEAD_SENTENCES.get(style, 1)
+    return "\n".join(split_sentences(article)[:count])
+
+
+def best_overlap_sentence(article: str, question: str) -> str:
+    """The article sentence sharing the most content words with the question (ties: earliest)."""
+    from harness.metrics import split_sentences
+
+    wanted = content_words(question)
+    best, best_score = "", -1
+    for sentence in split_sentences(article):
+        score = len(wanted & content_words(sentence))
+        if score > best_score:
+            best, best_score = sentence, score
+    return best
+
+
+class LeadBackend(Backend):
+    """A Backend like any other, so the baseline goes through the same runner and report."""
+
+    def identity(self) -> dict[str, Any]:
+        return {"model_ref": "lead", "revision": None, "model_sha256": None}
+
+    def generate(self, requests: Sequence[Request], generation: Any) -> Iterator[Result]:
+        for request in requests:
+            if request.task == "qa":
+                text = best_overlap_sentence(request.article, request.question or "")
+            else:
+                text = lead_summary(request.article, request.style or "headline")
+            yield Result(id=request.id, text=text)

@@ -1,0 +1,60 @@
+"""Replays predictions made elsewhere, from a JSONL file of {"id", "prediction"} lines."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from harness.backends._base import Backend, Request, Result
+from harness.errors import HarnessError
+
+
+def read_predictions(path: Path) -> dict[str, str]:
+    """Map item id -> prediction; a malformed line is an error naming path:line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HarnessError(f"{path}: cannot read predictions file ({exc})") from exc
+    predictions: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            item_id, text = _parse_line(line, f"{path}:{number}")
+            if item_id in predictions:
+                raise HarnessError(f"{path}:{number}: duplicate id {item_id!r}")
+            predictions[item_id] = text
+    return predictions
+
+
+def _parse_line(line: str, where: str) -> tuple[str, str]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise HarnessError(f"{where}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(row, dict):
+        raise HarnessError(f'{where}: expected an object {{"id": ..., "prediction": ...}}')
+    item_id, text = row.get("id"), row.get("prediction")
+    if not isinstance(item_id, str) or not isinstance(text, str):
+        raise HarnessError(f'{where}: "id" and "prediction" must both be strings')
+    return item_id, text
+
+
+class PredictionsBackend(Backend):
+    """Items missing from the file become failed Results, so they count against the model."""
+
+    def load(self) -> None:
+        self.path = Path(self.config.path)
+        self.predictions = read_predictions(self.path)
+        self.sha256 = hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+    def identity(self) -> dict[str, Any]:
+        return {"model_ref": str(self.path), "revision": None, "model_sha256": self.sha256}
+
+    def generate(self, requests: Sequence[Request], generation: Any) -> Iterator[Result]:
+        for request in requests:
+            text = self.predictions.get(request.id)
+            if text is None:
+                yield Result(request.id, None, error=f"missing from predictions file {self.path}")
+            else:
+                yield Result(request.id, text)

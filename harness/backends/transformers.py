@@ -1,0 +1,266 @@
+"""Local models through Hugging Face transformers: hub ids, local directories and GGUF files.
+
+Causal and seq2seq models are told apart by the model config (is_encoder_decoder). A GGUF
+file is dequantized once and kept as safetensors in <cache>/converted/<sha256>/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from harness.backends._base import Backend, Request, Result
+from harness.backends._chat import chat_prompt, cut_at_stop
+from harness.backends._gguf import (
+    converted_dir,
+    file_sha256,
+    locate_gguf,
+    save_converted,
+)
+from harness.errors import HarnessError
+
+INSTALL_HINT = "pip install 'harness[transformers]'"
+
+
+def _require(*modules: str) -> None:
+    """Fail with the exact install line when an optional package is missing."""
+    for name in modules:
+        try:
+            __import__(name)
+        except ImportError:
+            raise HarnessError(
+                f"the transformers backend needs the {name!r} package: {INSTALL_HINT}"
+            ) from None
+
+
+def pick_device(device: str) -> str:
+    """"auto" means CUDA when present, else CPU; anything else is passed to torch as is."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def pick_dtype(dtype: str, device: str) -> Any:
+    """"auto" is float32 on CPU (half precision is slow there) and the model's own on GPU."""
+    import torch
+
+    if dtype == "auto":
+        return torch.float32 if device == "cpu" else "auto"
+    return getattr(torch, dtype)
+
+
+def weights_sha256(directory: Path) -> str | None:
+    """sha256 of a local model's weights: the file's, or a hash over several files' hashes."""
+    files = sorted(directory.glob("*.safetensors")) or sorted(directory.glob("*.bin"))
+    if not files:
+        return None
+    hashes = [file_sha256(f) for f in files]
+    if len(hashes) == 1:
+        return hashes[0]
+    listing = "".join(f"{f.name}:{h}\n" for f, h in zip(files, hashes))
+    return hashlib.sha256(listing.encode()).hexdigest()
+
+
+def completion_length(ids: list[int], eos_ids: set[int], pad_id: int | None) -> int:
+    """Tokens really generated: up to and including the first eos, else without trailing pads."""
+    for i, token in enumerate(ids):
+        if token in eos_ids:
+            return i + 1
+    count = len(ids)
+    while count and ids[count - 1] == pad_id:
+        count -= 1
+    return count
+
+
+def _eos_ids(model: Any) -> set[int]:
+    eos = model.generation_config.eos_token_id
+    if eos is None:
+        return set()
+    return {eos} if isinstance(eos, int) else set(eos)
+
+
+class TransformersBackend(Backend):
+    """One local model, loaded once; requests are generated in batches."""
+
+    def __init__(self, config: Any):
+        super().__init__(config)
+        self.model: Any = None
+        self.tokenizer: Any = None
+        self.converted_now = False  # True when load() had to dequantize a GGUF file
+        self._identity: dict[str, Any] = {}
+
+    def load(self) -> None:
+        _require("torch", "transformers")
+        import torch
+
+        if self.config.trust_remote_code:
+            print(f"warning: model {self.config.name}: trust_remote_code is on; the model "
+                  "repository's own Python code will run", file=sys.stderr)
+        torch.set_num_threads(self.config.threads or os.cpu_count() or 1)
+        self.device = pick_device(self.config.device)
+        if self.config.gguf is not None:
+            directory = self._prepare_gguf()
+            self._load(str(directory), revision=None)
+        else:
+            self._load(self.config.model, revision=self.config.revision)
+            self._identity = self._model_identity()
+        self.model.to(self.device).eval()
+
+    def _prepare_gguf(self) -> Path:
+        """Locate and hash the GGUF file; convert it unless the cache has it already."""
+        gguf = locate_gguf(self.config.gguf)
+        sha256 = file_sha256(gguf.path)
+        self._identity = {"model_ref": gguf.model_ref, "revision": gguf.revision,
+                          "model_sha256": sha256}
+        directory = converted_dir(sha256)
+        if not directory.is_dir():
+            _require("gguf", "accelerate")
+            model, tokenizer = self._from_pretrained(
+                str(gguf.path.parent), gguf_file=gguf.path.name, dtype=None
+            )
+            save_converted(model, tokenizer, sha256)
+            self.converted_now = True
+        return directory
+
+    def _load(self, ref: str, revision: str | None) -> None:
+        self.model, self.tokenizer = self._from_pretrained(
+            ref, revision=revision, dtype=pick_dtype(self.config.dtype, self.device)
+        )
+        if self.config.tokenizer:
+            self.tokenizer = self._tokenizer(self.config.tokenizer, revision=None)
+        if self.tokenizer.pad_token is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.is_seq2seq = bool(self.model.config.is_encoder_decoder)
+        self.tokenizer.padding_side = "right" if self.is_seq2seq else "left"
+
+    def _from_pretrained(self, ref: str, dtype: Any, **kwargs: Any) -> tuple[Any, Any]:
+        """The one loading path for hub ids, local dirs and GGUF files."""
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
+
+        kwargs["trust_remote_code"] = self.config.trust_remote_code
+        try:
+            model_config = AutoConfig.from_pretrained(ref, **kwargs)
+            cls = AutoModelForSeq2SeqLM if model_config.is_encoder_decoder else AutoModelForCausalLM
+            model = cls.from_pretrained(ref, dtype=dtype, **kwargs)
+        except (OSError, ValueError) as exc:
+            raise HarnessError(f"model {self.config.name}: cannot load {ref!r}: "
+                               f"{str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
+        return model, self._tokenizer(ref, **kwargs)
+
+    def _tokenizer(self, ref: str, **kwargs: Any) -> Any:
+        from transformers import AutoTokenizer
+
+        kwargs.setdefault("trust_remote_code", self.config.trust_remote_code)
+        try:
+            return AutoTokenizer.from_pretrained(ref, **kwargs)
+        except (OSError, ValueError) as exc:
+            raise HarnessError(f"model {self.config.name}: cannot load the tokenizer of "
+                               f"{ref!r}: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+                               ) from exc
+
+    def _model_identity(self) -> dict[str, Any]:
+        ref = self.config.model
+        if Path(ref).expanduser().is_dir():
+            directory = Path(ref).expanduser().resolve()
+            return {"model_ref": str(directory), "revision": self.config.revision,
+                    "model_sha256": weights_sha256(directory)}
+        commit = getattr(self.model.config, "_commit_hash", None)
+        return {"model_ref": ref, "revision": commit or self.config.revision,
+                "model_sha256": None}
+
+    def identity(self) -> dict[str, Any]:
+        if not self._identity:
+            self.load()
+        return dict(self._identity)
+
+    @property
+    def max_context(self) -> int | None:
+        return self.config.max_context or getattr(self.model.config, "max_position_embeddings", None)
+
+    def generate(self, requests: Sequence[Request], generation: Any) -> Iterator[Result]:
+        import torch
+
+        torch.manual_seed(generation.seed)
+        size = max(1, self.config.batch_size)
+        for start in range(0, len(requests), size):
+            yield from self._generate_batch(requests[start : start + size], generation)
+
+    def _generate_batch(self, batch: Sequence[Request], generation: Any) -> Iterator[Result]:
+        ready: list[tuple[Request, list[int]]] = []
+        for request in batch:
+            text, special = chat_prompt(self.tokenizer, request.system, request.prompt)
+            ids = self.tokenizer(text, add_special_tokens=special)["input_ids"]
+            error = self._context_error(len(ids), generation.max_new_tokens)
+            if error:
+                yield Result(request.id, None, error=error, prompt_tokens=len(ids))
+            else:
+                ready.append((request, ids))
+        if ready:
+            yield from self._run(ready, generation)
+
+    def _context_error(self, prompt_tokens: int, max_new_tokens: int) -> str | None:
+        limit = self.max_context
+        needed = prompt_tokens if self.is_seq2seq else prompt_tokens + max_new_tokens
+        if limit is None or needed <= limit:
+            return None
+        return (f"prompt is {prompt_tokens} tokens; with max_new_tokens {max_new_tokens} it "
+                f"exceeds the model's context of {limit} tokens")
+
+    def _run(self, ready: list[tuple[Request, list[int]]], generation: Any) -> Iterator[Result]:
+        import torch
+
+        encoded = self.tokenizer.pad({"input_ids": [ids for _, ids in ready]}, return_tensors="pt")
+        encoded = {k: v.to(self.device) for k, v in encoded.items()}
+        try:
+            with torch.inference_mode():
+                output = self.model.generate(**encoded, **self._generate_kwargs(generation))
+        except (RuntimeError, ValueError) as exc:
+            for request, ids in ready:
+                yield Result(request.id, None, error=f"generation failed: {exc}",
+                             prompt_tokens=len(ids))
+            return
+        new = output[:, 1:] if self.is_seq2seq else output[:, encoded["input_ids"].shape[1] :]
+        eos, pad = _eos_ids(self.model), self.tokenizer.pad_token_id
+        for (request, ids), row in zip(ready, new.tolist()):
+            count = completion_length(row, eos, pad)
+            text = self.tokenizer.decode(row[:count], skip_special_tokens=True)
+            yield Result(request.id, cut_at_stop(text, generation.stop).strip(),
+                         prompt_tokens=len(ids), completion_tokens=count)
+
+    def _generate_kwargs(self, generation: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"max_new_tokens": generation.max_new_tokens,
+                                  "pad_token_id": self.tokenizer.pad_token_id}
+        if generation.temperature > 0:
+            kwargs.update(do_sample=True, temperature=generation.temperature,
+                          top_p=generation.top_p)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        if generation.stop:
+            kwargs.update(stop_strings=list(generation.stop), tokenizer=self.tokenizer)
+        return kwargs
+
+    def runtime_info(self) -> dict[str, Any]:
+        import torch
+        import transformers
+
+        return {
+            "device": self.device,
+            "dtype": str(self.model.dtype).removeprefix("torch."),
+            "threads": torch.get_num_threads(),
+            "model_class": type(self.model).__name__,
+            "converted_gguf_now": self.converted_now,
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+        }
+
+    def close(self) -> None:
+        self.model = self.tokenizer = None
+        if getattr(self, "device", "cpu").startswith("cuda"):
+            import torch
+
+            torch.cuda.empty_cache()

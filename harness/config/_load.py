@@ -1,0 +1,139 @@
+"""Read a YAML config, apply `--set KEY=VALUE` overrides, validate, and hash it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+from pydantic import ValidationError
+
+from harness.config._errors import validation_lines
+from harness.config._models import EvalConfig
+from harness.errors import HarnessError
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    """The YAML mapping in `path` (yaml.safe_load: tags that build Python objects are errors)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise HarnessError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise HarnessError(f"{path}: is a directory, not a config file") from None
+    except UnicodeDecodeError:
+        raise HarnessError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise HarnessError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise HarnessError(f"{path}{_yaml_where(exc)}: not valid YAML: {_yaml_problem(exc)}") from None
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise HarnessError(f"{path}: a config must be a YAML mapping (key: value lines), got {got}")
+    return data
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    return f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+    if "constructor for the tag" in problem:
+        problem += " (YAML tags that build Python objects are not allowed)"
+    return problem
+
+
+def apply_override(data: dict[str, Any], override: str) -> None:
+    """Apply one "a.b.1.c=VALUE" to `data` in place; VALUE is parsed with yaml.safe_load.
+
+    Missing mapping keys are created; list indices must already exist.
+    """
+    key, sep, raw = override.partition("=")
+    if not sep or not key.strip():
+        raise ValueError(f"--set {override!r}: expected KEY=VALUE, e.g. models.1.generation.max_new_tokens=32")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"--set {key}: value {raw!r} is not valid YAML: {_yaml_problem(exc)}") from None
+    parts = key.strip().split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        where = ".".join(parts[:depth]) or "the config"
+        last = depth == len(parts) - 1
+        if isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                if node.get(part) is None:
+                    node[part] = {}  # creating missing mapping keys is allowed
+                node = node[part]
+        elif isinstance(node, list):
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"--set {key}: {where} is a list; {part!r} must be an index (0 to {len(node) - 1})")
+            index = int(part)
+            if not 0 <= index < len(node):
+                raise ValueError(
+                    f"--set {key}: index {index} is out of range; {where} has {len(node)} item(s)"
+                )
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+        else:
+            raise ValueError(f"--set {key}: {where} is {node!r}, not a mapping or a list")
+
+
+def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
+    """Load and validate a config; every problem is reported at once in one HarnessError (exit 2).
+
+    Each line of the message reads "FILE: key.path: problem; what is allowed".
+    """
+    data = read_yaml(path)
+    problems: list[str] = []
+    for override in overrides:
+        try:
+            apply_override(data, override)
+        except ValueError as exc:
+            problems.append(f"{path}: {exc}")
+    if problems:
+        raise HarnessError("\n".join(problems))
+    try:
+        config = EvalConfig.model_validate(data)
+    except ValidationError as exc:
+        raise HarnessError("\n".join(f"{path}: {line}" for line in validation_lines(exc))) from None
+    _check_prompts(config, path)
+    return config
+
+
+def _check_prompts(config: EvalConfig, path: str | Path) -> None:
+    """Resolve and compile each task's prompt template now, not on the first item."""
+    from harness.prompts import check_template
+
+    problems = []
+    for task_name in ("qa", "summarization"):
+        task = getattr(config.tasks, task_name)
+        if task is None:
+            continue
+        try:
+            check_template(task.prompt, Path(path).parent)
+        except HarnessError as exc:
+            problems.append(f"{path}: tasks.{task_name}.prompt: {exc.message}")
+    if problems:
+        raise HarnessError("\n".join(problems))
+
+
+def resolved_config(config: EvalConfig) -> dict[str, Any]:
+    """The config with every default filled in, as JSON values (what the report records)."""
+    return config.model_dump(mode="json")
+
+
+def config_hash(config: EvalConfig) -> str:
+    """sha256 (hex) of the canonical JSON of the resolved config: sorted keys, no whitespace."""
+    canonical = json.dumps(resolved_config(config), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,112 @@
+"""Generating one model's outputs for a run: resumed from the run log, found in the prediction
+cache, or generated (loading the model only when something is left to generate)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tqdm import tqdm
+
+from harness.backends import create_backend
+from harness.cache import PredictionCache, prediction_key
+from harness.items import EvalItem
+from harness.runlog import RunLog
+
+FLUSH_EVERY = 8  # results per fsynced run-log batch
+FLUSH_SECONDS = 2.0
+
+
+@dataclass
+class ModelRun:
+    """One model's records by (task, id), with its identity and timing."""
+
+    records: dict[tuple[str, str], dict[str, Any]]
+    identity: dict[str, Any]
+    runtime: dict[str, Any] = field(default_factory=dict)
+    timing: dict[str, Any] = field(default_factory=dict)
+
+
+def _record(model: str, item: EvalItem, key: str, text: str | None, error: str | None,
+            prompt_tokens: int | None = None, completion_tokens: int | None = None) -> dict[str, Any]:
+    return {
+        "model": model, "task": item.task, "id": item.id, "cache_key": key, "prediction": text,
+        "error": error, "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+    }
+
+
+def run_model(model_config, items: list[EvalItem], resumed: dict, cache: PredictionCache, log: RunLog) -> ModelRun:
+    backend = create_backend(model_config)
+    identity = backend.identity()
+    generation = model_config.generation.model_dump(mode="json")
+    keys = {(i.task, i.id): prediction_key(identity, generation, i.request.system, i.request.prompt) for i in items}
+    records: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in items:  # resumed: finished in an earlier attempt of this run, with the same key
+        old = resumed.get((model_config.name, item.task, item.id))
+        if old and old.get("error") is None and old.get("cache_key") == keys[(item.task, item.id)]:
+            records[(item.task, item.id)] = old
+    n_resumed = len(records)
+    hits = cache.get_many(keys[(i.task, i.id)] for i in items if (i.task, i.id) not in records)
+    for item in items:
+        key = keys[(item.task, item.id)]
+        if (item.task, item.id) not in records and key in hits:
+            hit = hits[key]
+            records[(item.task, item.id)] = _record(model_config.name, item, key, hit["text"], None, hit.get("prompt_tokens"), hit.get("completion_tokens"))
+    n_cached = len(records) - n_resumed
+    log.append_batch(records[(i.task, i.id)] for i in items if (i.task, i.id) in records and (model_config.name, i.task, i.id) not in resumed)
+    todo = [item for item in items if (item.task, item.id) not in records]
+    run = ModelRun(records, identity)
+    load_s = generate_s = 0.0
+    if todo:
+        started = time.perf_counter()
+        print(f"loading {model_config.name} ({model_config.backend})...", flush=True)
+        backend.load()
+        load_s = time.perf_counter() - started
+        started = time.perf_counter()
+        _generate(model_config, backend, todo, keys, records, cache, log)
+        generate_s = time.perf_counter() - started
+        run.runtime = backend.runtime_info()
+    backend.close()
+    generated = [records[(i.task, i.id)] for i in todo]
+    completion = sum(r.get("completion_tokens") or 0 for r in generated)
+    run.timing = {
+        "load_s": load_s, "generate_s": generate_s, "generated": len(todo), "cached": n_cached,
+        "resumed": n_resumed, "prompt_tokens": sum(r.get("prompt_tokens") or 0 for r in generated),
+        "completion_tokens": completion, "tokens_per_s": completion / generate_s if generate_s and completion else None,
+    }
+    return run
+
+
+def _generate(model_config, backend, todo: list[EvalItem], keys: dict, records: dict, cache: PredictionCache, log: RunLog) -> None:
+    by_id = {item.request.id: item for item in todo}
+    pending: list[dict[str, Any]] = []
+    last_flush = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last_flush
+        log.append_batch(pending)
+        cache.put_many({r["cache_key"]: {"text": r["prediction"], "prompt_tokens": r["prompt_tokens"],
+                                         "completion_tokens": r["completion_tokens"]} for r in pending if r["error"] is None})
+        pending.clear()
+        last_flush = time.monotonic()
+
+    bar = tqdm(total=len(todo), desc=f"{model_config.name}", unit="item", dynamic_ncols=True)
+    try:
+        for result in backend.generate([item.request for item in todo], model_config.generation):
+            item = by_id[result.id]
+            key = keys[(item.task, item.id)]
+            record = _record(model_config.name, item, key, result.text, result.error, result.prompt_tokens, result.completion_tokens)
+            records[(item.task, item.id)] = record
+            pending.append(record)
+            bar.update(1)
+            if len(pending) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
+                flush()
+    finally:
+        flush()  # on Ctrl-C too: what finished is kept
+        bar.close()
+    for item in todo:  # a backend that skipped an item: a failure, never a silent hole
+        if (item.task, item.id) not in records:
+            record = _record(model_config.name, item, keys[(item.task, item.id)], None, "backend returned no result")
+            records[(item.task, item.id)] = record
+            log.append_batch([record])

@@ -1,0 +1,55 @@
+"""Problems found in a gold set, and the error that carries them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from harness.errors import HarnessError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the gold set, at a file and (when known) a line."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class GoldInvalid(HarnessError):
+    """The gold set (or the items to add to it) breaks a rule; `problems` lists every one."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        super().__init__(message, exit_code=1)
+        self.problems = problems
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the current directory when it lies below it, else absolute."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, os.getcwd())
+    return absolute if relative.startswith("..") else relative
+
+
+def for_display(problems: list[Problem], root: Path) -> list[Problem]:
+    """Turn paths relative to the gold root into display paths, sorted by path and line."""
+    shown = [replace(p, path=display_path(root / p.path)) for p in problems]
+    return sort_problems(shown)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def format_problems(problems: list[Problem]) -> str:
+    """Every problem on its own line, then a count line ("3 problems")."""
+    count = len(problems)
+    lines = [str(p) for p in problems]
+    lines.append(f"{count} problem{'' if count == 1 else 's'}")
+    return "\n".join(lines)
