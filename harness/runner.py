@@ -20,9 +20,10 @@ from harness.errors import HarnessError
 from harness.generation import run_model
 from harness.gold import load_gold
 from harness.items import EvalItem, build_items
+from harness.metrics import compute_extra_metric, load_extra_metric
 from harness.report import build_report, print_summary, write_report
 from harness.runlog import RUN_LOG_NAME, RunLog, read_run_log
-from harness.scoring import SCORERS, aggregate
+from harness.scoring import SCORERS, aggregate, metric_value
 
 TASKS = ("qa", "summarization")
 
@@ -73,7 +74,24 @@ def _score_model(name: str, run, items: dict[str, list[EvalItem]], config: EvalC
         tasks[task_name]["failed_items"] = [
             {"id": item.id, "error": s["error"]} for item, s in zip(task_items, scored) if s["error"] is not None
         ]
+        if task.extra_metrics:
+            tasks[task_name]["extra_metrics"] = _extra_metrics(task, task_items, scored)
+        tasks[task_name]["items"] = [  # per-item values, for paired comparison of two reports
+            {"id": item.id, "article_id": item.article_id, "group": item.group,
+             "scores": {m: metric_value(task_name, s["scores"], m) for m in task.metrics}}
+            for item, s in zip(task_items, scored)
+        ]
     return tasks, lines
+
+
+def _extra_metrics(task, items: list[EvalItem], scored: list[dict]) -> dict[str, Any]:
+    """Config-added `evaluate` metrics over the whole task: extracted answers vs references."""
+    answers = [s["answer"] for s in scored]
+    references = [list(item.references) or [""] for item in items]  # unanswerable: the empty answer
+    return {
+        extra.name: compute_extra_metric(load_extra_metric(extra.path), answers, references, extra.kwargs)
+        for extra in task.extra_metrics
+    }
 
 
 def _prediction_line(model: str, item: EvalItem, record: dict, result: dict) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -38,7 +39,7 @@ QA_CASES = {
     "same question after normalization": (
         qa_record(question="  how many DELEGATES from norland will attend "),
         "5: question duplicates test-article-q001 after normalization (case, punctuation, whitespace)"),
-    "evidence not verbatim": (qa_record(evidence="is expected to last 3 days"),
+    "evidence not verbatim": (qa_record(evidence="is expected to last 3 days", answers=["3 days"]),
                               '5: evidence is not a verbatim span of test-article/article.txt: "is expected to last 3 days"'),
     "answer not in evidence": (qa_record(answers=["four days"]),
                                "5: answer 'four days' does not occur in the evidence (compared after SQuAD"),
@@ -57,18 +58,18 @@ QA_CASES = {
     "id with a path": (qa_record(id="../test-article-q005"), "5: id '../test-article-q005' is not of the form"),
     "id with a slash": (qa_record(id="test-article/q005"), "5: id 'test-article/q005' is not of the form"),
     "id with NUL": (qa_record(id="test-article-q005\x00"), "5: id 'test-article-q005\\x00' is not of the form"),
-    "id not ASCII": (qa_record(id="test-article-q\u0665\u0660\u0660"), "is not of the form"),
+    "id not ASCII": (qa_record(id="test-article-q\u0665\u0660\u0660"),
+                     "5: id 'test-article-q\\u0665\\u0660\\u0660' is not of the form"),
     "blank line": ("", "5: blank line (JSONL needs one object a line)"),
 }
 
 
 @pytest.mark.parametrize("line, expected", QA_CASES.values(), ids=QA_CASES.keys())
 def test_each_qa_rule_is_reported_at_its_line(tmp_path, line, expected):
-    lines = [*QA, line] + ([qa_record(number=6, question="Who is in charge?")] if line == "" else [])
-    if line == "":  # a blank line only counts when something follows it
-        lines[-1]["answers"], lines[-1]["evidence"], lines[-1]["type"] = ["Ada Lind"], "Ada Lind", "person"
-    assert only_problem(tmp_path, qa=lines) == f"{QA_FILE}:{expected.split(':', 1)[0]}:{expected.split(':', 1)[1]}" \
-        or only_problem(tmp_path, qa=lines).startswith(f"{QA_FILE}:{expected}")
+    lines = [*QA, line]
+    if line == "":  # a blank line is only a problem when a record follows it
+        lines.append(qa_record(number=6))
+    assert only_problem(tmp_path, qa=lines).startswith(f"{QA_FILE}:{expected}")
 
 
 def test_answers_are_compared_after_squad_normalization(tmp_path):
@@ -81,7 +82,7 @@ def test_near_duplicate_question_names_the_other_id(tmp_path):
     second = qa_record(number=6, question="Which council in the harbor city organized the three day summit there")
     message = only_problem(tmp_path, qa=[*QA, first, second])
     assert message == (f"{QA_FILE}:6: question is a near-duplicate of test-article-q005 "
-                       "(token-set Jaccard 0.92 >= 0.9)")
+                       "(token-set Jaccard 0.91 >= 0.9)")
 
 
 def test_every_problem_is_reported_at_once_and_sorted(tmp_path):
@@ -125,11 +126,12 @@ def test_missing_article_txt(tmp_path):
 def test_article_format(tmp_path):
     wrapped = ARTICLE_TEXT.replace("said on Monday ", "said on Monday\n", 1)
     assert only_problem(tmp_path, article=wrapped).startswith(
-        "gold/test-article/article.txt:2: expected a blank line here")
+        "gold/test-article/article.txt:2: paragraph continues on this line")
     assert problem_lines(make_gold(tmp_path, article=ARTICLE_TEXT.rstrip("\n"))) == [
         "gold/test-article/article.txt:7: article.txt must end with exactly one newline"]
     doubled = ARTICLE_TEXT.replace("\n\n", "\n\n\n", 1)
-    assert "article.txt:3: expected a paragraph here" in only_problem(tmp_path, article=doubled)
+    assert "article.txt:3: more than one blank line" in only_problem(tmp_path, article=doubled)
+    assert "article.txt:2: whitespace on a blank line" in only_problem(tmp_path, article=ARTICLE_TEXT.replace("\n\n", "\n \n", 1))
 
 
 def test_a_file_that_is_not_utf8_is_reported(tmp_path):
@@ -182,10 +184,10 @@ def test_missing_gold_directory_is_a_usage_error(tmp_path):
 
 def test_paths_outside_the_current_directory_are_absolute(tmp_path, monkeypatch):
     gold = make_gold(tmp_path / "elsewhere", article=None)
-    monkeypatch.chdir(tmp_path.parent)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
     (problem,) = validate_gold(gold)
-    assert problem.path == str(gold.resolve() / "test-article" / "article.txt") or \
-        problem.path.endswith("elsewhere/gold/test-article/article.txt")
+    assert problem.path == os.path.abspath(gold / "test-article" / "article.txt")
 
 
 def test_problem_text_and_count_line():

@@ -51,7 +51,8 @@ class Backend(ABC):
     def identity(self) -> dict[str, Any]:
         """What identifies the model's outputs: model_ref, revision, model_sha256 (JSON values).
 
-        Part of the prediction cache key and of the report.
+        Part of the prediction cache key and of the report. Must work before `load()`, and be
+        cheap: the runner asks it first and loads the model only if the cache lacks something.
         """
 
     @abstractmethod

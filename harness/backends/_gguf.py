@@ -128,6 +128,7 @@ def save_converted(model: Any, tokenizer: Any, sha256: str) -> Path:
     final = converted_dir(sha256)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{sha256[:12]}-"))
+    _detach_gguf_quantizer(model)
     try:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
@@ -138,3 +139,20 @@ def save_converted(model: Any, tokenizer: Any, sha256: str) -> Path:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return final
+
+
+def _detach_gguf_quantizer(model: Any) -> None:
+    """Dequantized weights are plain tensors, but transformers still refuses to save a model
+    loaded through its GGUF quantizer; forget the quantizer so save_pretrained works."""
+    model.hf_quantizer = None
+    if getattr(model.config, "quantization_config", None) is not None:
+        del model.config.quantization_config
+
+
+def dequantize_options(gguf_name: str) -> dict[str, Any]:
+    """from_pretrained options that load a GGUF file fully dequantized (never packed blocks)."""
+    try:
+        from transformers import GgufConfig
+    except ImportError:  # older transformers always dequantize
+        return {"gguf_file": gguf_name}
+    return {"gguf_file": gguf_name, "quantization_config": GgufConfig(dequantize=True)}

@@ -43,8 +43,9 @@ def _parse_line(line: str, where: str) -> tuple[str, str]:
 class PredictionsBackend(Backend):
     """Items missing from the file become failed Results, so they count against the model."""
 
-    def load(self) -> None:
-        self.path = Path(self.config.path)
+    def __init__(self, config: Any):
+        super().__init__(config)
+        self.path = Path(config.path)
         self.predictions = read_predictions(self.path)
         self.sha256 = hashlib.sha256(self.path.read_bytes()).hexdigest()
 

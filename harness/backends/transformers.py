@@ -16,6 +16,7 @@ from harness.backends._base import Backend, Request, Result
 from harness.backends._chat import chat_prompt, cut_at_stop
 from harness.backends._gguf import (
     converted_dir,
+    dequantize_options,
     file_sha256,
     locate_gguf,
     save_converted,
@@ -77,6 +78,11 @@ def completion_length(ids: list[int], eos_ids: set[int], pad_id: int | None) -> 
     return count
 
 
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _eos_ids(model: Any) -> set[int]:
     eos = model.generation_config.eos_token_id
     if eos is None:
@@ -120,8 +126,10 @@ class TransformersBackend(Backend):
         directory = converted_dir(sha256)
         if not directory.is_dir():
             _require("gguf", "accelerate")
+            import torch
+
             model, tokenizer = self._from_pretrained(
-                str(gguf.path.parent), gguf_file=gguf.path.name, dtype=None
+                str(gguf.path.parent), dtype=torch.float32, **dequantize_options(gguf.path.name)
             )
             save_converted(model, tokenizer, sha256)
             self.converted_now = True
@@ -138,18 +146,20 @@ class TransformersBackend(Backend):
         self.is_seq2seq = bool(self.model.config.is_encoder_decoder)
         self.tokenizer.padding_side = "right" if self.is_seq2seq else "left"
 
-    def _from_pretrained(self, ref: str, dtype: Any, **kwargs: Any) -> tuple[Any, Any]:
-        """The one loading path for hub ids, local dirs and GGUF files."""
+    def _from_pretrained(self, ref: str, dtype: Any, quantization_config: Any = None,
+                         **kwargs: Any) -> tuple[Any, Any]:
+        """The one loading path for hub ids, local dirs and GGUF files (gguf_file=...)."""
         from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM
 
         kwargs["trust_remote_code"] = self.config.trust_remote_code
+        extra = {"quantization_config": quantization_config} if quantization_config else {}
         try:
             model_config = AutoConfig.from_pretrained(ref, **kwargs)
             cls = AutoModelForSeq2SeqLM if model_config.is_encoder_decoder else AutoModelForCausalLM
-            model = cls.from_pretrained(ref, dtype=dtype, **kwargs)
+            model = cls.from_pretrained(ref, dtype=dtype, **extra, **kwargs)
         except (OSError, ValueError) as exc:
             raise HarnessError(f"model {self.config.name}: cannot load {ref!r}: "
-                               f"{str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
+                               f"{_first_line(exc)}") from exc
         return model, self._tokenizer(ref, **kwargs)
 
     def _tokenizer(self, ref: str, **kwargs: Any) -> Any:
@@ -160,8 +170,7 @@ class TransformersBackend(Backend):
             return AutoTokenizer.from_pretrained(ref, **kwargs)
         except (OSError, ValueError) as exc:
             raise HarnessError(f"model {self.config.name}: cannot load the tokenizer of "
-                               f"{ref!r}: {str(exc).splitlines()[0] if str(exc) else exc!r}"
-                               ) from exc
+                               f"{ref!r}: {_first_line(exc)}") from exc
 
     def _model_identity(self) -> dict[str, Any]:
         ref = self.config.model

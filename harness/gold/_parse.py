@@ -116,27 +116,26 @@ def _article_format(rel: str, text: str) -> list[Problem]:
     problems = []
     if not text.endswith("\n") or text.endswith("\n\n"):
         problems.append(Problem(rel, text.count("\n") + 1, "article.txt must end with exactly one newline"))
-    lines = text.rstrip("\n").split("\n")
-    for number, line in enumerate(lines, start=1):
-        message = _line_format(line, number, lines)
+    previous = ""  # as if a blank line came before the first paragraph
+    for number, line in enumerate(text.rstrip("\n").split("\n"), start=1):
+        message = _line_format(line, previous, number)
         if message:
             problems.append(Problem(rel, number, message))
+        previous = line
     return problems
 
 
-def _line_format(line: str, number: int, lines: list[str]) -> str | None:
-    paragraph_line = number % 2 == 1
+def _line_format(line: str, previous: str, number: int) -> str | None:
     if "\r" in line:
         return "carriage return found; use \\n line endings"
-    if paragraph_line and not line.strip():
-        return "expected a paragraph here (paragraphs are separated by exactly one blank line)"
-    if not paragraph_line and not line.strip() and line:
-        return "whitespace on a blank line"
-    if not paragraph_line and line:
-        return ("expected a blank line here: each paragraph is one line, "
-                "paragraphs are separated by one blank line")
     if line != line.strip():
-        return "leading or trailing whitespace"
+        return "whitespace on a blank line" if not line.strip() else "leading or trailing whitespace"
+    if not line and not previous:
+        return ("blank line at the start" if number == 1 else
+                "more than one blank line (paragraphs are separated by exactly one blank line)")
+    if line and previous.strip():
+        return ("paragraph continues on this line: each paragraph is one line, "
+                "paragraphs are separated by one blank line")
     return None
 
 

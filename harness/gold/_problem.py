@@ -34,7 +34,8 @@ def display_path(path: Path) -> str:
     """`path` relative to the current directory when it lies below it, else absolute."""
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute, os.getcwd())
-    return absolute if relative.startswith("..") else relative
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return absolute if outside else relative
 
 
 def for_display(problems: list[Problem], root: Path) -> list[Problem]:
@@ -44,7 +45,7 @@ def for_display(problems: list[Problem], root: Path) -> list[Problem]:
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
+    return sorted(problems, key=lambda p: (p.path, p.line or 0))  # stable: same-line problems keep their order
 
 
 def format_problems(problems: list[Problem]) -> str:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from nltk.stem import porter
-from rouge_score import tokenizers
+from rouge_score import tokenize, tokenizers
 
 TOKENIZERS = ("default", "unicode")
 """Names accepted by the `tokenizer` option of the ROUGE functions."""
@@ -35,15 +35,22 @@ class _MemoTokenizer(tokenizers.Tokenizer):
         raise NotImplementedError
 
 
+class _MemoStemmer:
+    """nltk's PorterStemmer with each word's stem remembered (stemming is a pure function)."""
+
+    def __init__(self) -> None:
+        self.stem = functools.lru_cache(maxsize=_CACHE_SIZE)(porter.PorterStemmer().stem)
+
+
 class DefaultRougeTokenizer(_MemoTokenizer):
     """rouge_score's own DefaultTokenizer (ASCII letters and digits only; the rest is dropped)."""
 
     def __init__(self, use_stemmer: bool) -> None:
         super().__init__()
-        self._inner = tokenizers.DefaultTokenizer(use_stemmer)
+        self._stemmer = _MemoStemmer() if use_stemmer else None
 
     def _tokenize(self, text: str) -> tuple[str, ...]:
-        return tuple(self._inner.tokenize(text))
+        return tuple(tokenize.tokenize(text, self._stemmer))  # what DefaultTokenizer.tokenize does
 
 
 class UnicodeRougeTokenizer(_MemoTokenizer):
@@ -55,7 +62,7 @@ class UnicodeRougeTokenizer(_MemoTokenizer):
 
     def __init__(self, use_stemmer: bool) -> None:
         super().__init__()
-        self._stemmer = porter.PorterStemmer() if use_stemmer else None
+        self._stemmer = _MemoStemmer() if use_stemmer else None
 
     def _tokenize(self, text: str) -> tuple[str, ...]:
         tokens = _UNICODE_WORD.findall(unicodedata.normalize("NFC", text).lower())

@@ -19,6 +19,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except OSError as error:
         raise HarnessError(f"{path}: cannot write: {error.strerror or error}") from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a report is for sharing
         with os.fdopen(fd, "wb") as file:
             file.write(payload)
             file.flush()
@@ -28,6 +29,12 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         Path(temp).unlink(missing_ok=True)
         raise HarnessError(f"{path}: cannot write: {error.strerror or error}") from None
     _fsync_dir(path.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(directory: Path) -> None:

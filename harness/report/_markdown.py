@@ -86,13 +86,17 @@ def _timing(report: dict[str, Any]) -> list[str]:
     return ["## timing", "", *_table(header, rows)]
 
 
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def render_markdown(report: dict[str, Any], predictions: list[dict[str, Any]]) -> str:
     gold = report["gold"]
     env = report["environment"]
     lines = [
         f"# Evaluation report: {cell(report['config']['name'])}", "",
         f"run `{report['run_id']}`, {report['created_at']}; gold `{gold['hash'][:12]}` "
-        f"({gold['articles']} articles, {gold['qa']} questions, {gold['summaries']} summaries); "
+        f"({_count(gold['articles'], 'article')}, {_count(gold['qa'], 'question')}, {_count(gold['summaries'], 'summary', 'summaries')}); "
         f"config `{report['config_hash'][:12]}`; harness {env['packages']['harness']}, "
         f"commit `{(env['git_commit'] or 'unknown')[:12]}`{' (dirty)' if env['git_dirty'] else ''}.", "",
         "Values are means over items with 95% bootstrap intervals "

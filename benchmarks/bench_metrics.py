@@ -1,0 +1,94 @@
+"""How long scoring 10,000 items takes: ROUGE (all four types, 3 references each) and SQuAD.
+
+Usage: python benchmarks/bench_metrics.py [--items N] [--runs R] [--no-stemmer] [--tokenizer unicode]
+Each run starts with cold ROUGE caches (scorers and memoized tokens); the median of the runs
+is printed with items per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from pathlib import Path
+
+from harness.metrics import (
+    ROUGE_TYPES,
+    clear_rouge_caches,
+    extract_answer,
+    qa_item_scores,
+    rouge_item_scores,
+    split_sentences,
+)
+
+_WORDS = ("Russia North Korean laborers workers expelled expelling 10,000 sanctions U.N. resolution 2017 "
+          "talks Kim Putin Vladivostok summit nuclear economic ties year end government officials said "
+          "the a of in by under more than after before will would Monday agreed").split()
+
+
+_ARTICLE = Path(__file__).resolve().parent.parent / "gold" / "kim-putin-talks" / "article.txt"
+
+
+def _vocabulary() -> list[str]:
+    """The first gold article's running text (natural word frequencies), else a small list."""
+    try:
+        words = _ARTICLE.read_text(encoding="utf-8").split()
+    except OSError:
+        words = []
+    return words if len(words) > 100 else _WORDS
+
+
+def _sentence(rng: random.Random, words: list[str]) -> str:
+    """A window of running text: realistic vocabulary and overlap between texts."""
+    length = rng.randint(8, 22)
+    start = rng.randrange(len(words) - length)
+    return " ".join(words[start : start + length]).rstrip(".") + "."
+
+
+def make_items(n: int, seed: int = 0):
+    rng, words = random.Random(seed), _vocabulary()
+    summaries = [
+        (" ".join(_sentence(rng, words) for _ in range(rng.randint(1, 3))),
+         ["\n".join(_sentence(rng, words) for _ in range(rng.randint(1, 3))) for _ in range(3)])
+        for _ in range(n)
+    ]
+    questions = [
+        (f"The answer is: {rng.choice(words)} {rng.choice(words)}.",
+         [] if rng.random() < 0.1 else [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(3)])
+        for _ in range(n)
+    ]
+    return summaries, questions
+
+
+def score_all(summaries, questions, use_stemmer: bool, tokenizer: str) -> None:
+    for prediction, references in summaries:
+        rouge_item_scores(split_sentences(prediction), references, ROUGE_TYPES, use_stemmer, tokenizer)
+    for raw, answers in questions:
+        qa_item_scores(extract_answer(raw), answers, "unanswerable")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-stemmer", action="store_true")
+    parser.add_argument("--tokenizer", choices=["default", "unicode"], default="default")
+    args = parser.parse_args()
+    summaries, questions = make_items(args.items)
+    times = []
+    for _ in range(args.runs):
+        clear_rouge_caches()
+        start = time.perf_counter()
+        score_all(summaries, questions, not args.no_stemmer, args.tokenizer)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"scored {args.items} summarization items (3 references, {', '.join(ROUGE_TYPES)}, "
+          f"stemmer={'off' if args.no_stemmer else 'on'}, tokenizer={args.tokenizer}) "
+          f"+ {args.items} QA items (extraction, EM, F1)")
+    print(f"runs: {', '.join(f'{t:.2f}s' for t in times)}; median {median:.2f}s; "
+          f"{args.items / median:,.0f} items/s (each item = one summary + one question)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Paired comparison of two reports (`harness compare`): deltas, bootstrap intervals, verdicts, exit codes."""
+
+from harness.compare._command import compare_command
+from harness.compare._compare import (
+    IMPROVED,
+    NO_CHANGE,
+    NO_ITEMS,
+    REGRESSED,
+    Comparison,
+    Dropped,
+    Row,
+    compare_reports,
+    differences,
+)
+from harness.compare._gate import allowance_for, parse_max_drop
+from harness.compare._reader import SUPPORTED_SCHEMA_VERSIONS, Report, read_report
+from harness.compare._render import headline, render_json, render_markdown
+
+__all__ = [
+    "IMPROVED",
+    "NO_CHANGE",
+    "NO_ITEMS",
+    "REGRESSED",
+    "SUPPORTED_SCHEMA_VERSIONS",
+    "Comparison",
+    "Dropped",
+    "Report",
+    "Row",
+    "allowance_for",
+    "compare_command",
+    "compare_reports",
+    "differences",
+    "headline",
+    "parse_max_drop",
+    "read_report",
+    "render_json",
+    "render_markdown",
+]

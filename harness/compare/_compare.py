@@ -1,0 +1,178 @@
+"""Paired comparison of two reports: per model, task and metric, the delta and its bootstrap interval.
+
+Items are paired by id (base order) and resampled together, clustered by article, with the
+base report's bootstrap seed and resamples at confidence 1 - alpha. A change is significant
+when its interval excludes 0, so the verdict always agrees with the interval shown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.compare._gate import allowance_for
+from harness.compare._reader import Report, ReportTask
+from harness.errors import HarnessError
+from harness.metrics import paired_delta_ci
+
+IMPROVED, REGRESSED, NO_CHANGE, NO_ITEMS = "improved", "regressed", "no significant change", "no common items"
+_ZERO = 1e-12  # bounds within float rounding of 0 count as 0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One metric of one model on one task."""
+
+    model: str
+    task: str
+    metric: str
+    n: int
+    base: float | None
+    head: float | None
+    delta: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    verdict: str
+    allowance: float | None
+    fails: bool
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Items of one model and task that only one report holds (left out of the comparison)."""
+
+    model: str
+    task: str
+    only_in_base: int
+    only_in_head: int
+    compared: int
+
+
+@dataclass
+class Comparison:
+    alpha: float
+    resamples: int
+    seed: int
+    base_gold: str
+    head_gold: str
+    allowances: dict[str, float]
+    base: str = "base"
+    head: str = "head"
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    only_in_base: list[str] = field(default_factory=list)
+    only_in_head: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[Row]:
+        return [row for row in self.rows if row.fails]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def compare_reports(base: Report, head: Report, alpha: float = 0.05, allowances: dict[str, float] | None = None,
+                    allow_gold_change: bool = False, labels: tuple[str, str] = ("base", "head")) -> Comparison:
+    """Compare HEAD against BASE. Different gold is an error (exit 2) unless allow_gold_change.
+
+    `labels` name the two reports in the output (their paths, for the CLI)."""
+    if not 0 < alpha < 1:
+        raise HarnessError(f"--alpha must be between 0 and 1 (exclusive), got {alpha}")
+    result = Comparison(alpha, base.scoring.bootstrap.resamples, base.scoring.bootstrap.seed,
+                        base.gold.hash, head.gold.hash, dict(allowances or {}), *labels)
+    _check_gold(result, allow_gold_change)
+    _check_settings(result, base, head)
+    heads = {model.name: model for model in head.models}
+    for model in base.models:
+        if model.name not in heads:
+            result.only_in_base.append(f"model {model.name}")
+            continue
+        head_tasks = heads[model.name].tasks
+        for task_name, task in model.tasks.items():
+            if task_name in head_tasks:
+                _compare_task(result, model.name, task_name, task, head_tasks[task_name])
+            else:
+                result.only_in_base.append(f"task {task_name} of model {model.name}")
+        result.only_in_head += [f"task {t} of model {model.name}" for t in head_tasks if t not in model.tasks]
+    names = {model.name for model in base.models}
+    result.only_in_head[:0] = [f"model {m.name}" for m in head.models if m.name not in names]
+    return result
+
+
+def _check_gold(result: Comparison, allow_gold_change: bool) -> None:
+    if result.base_gold == result.head_gold:
+        return
+    hashes = f"base {result.base_gold[:12]}, head {result.head_gold[:12]}"
+    if not allow_gold_change:
+        raise HarnessError(f"the reports are about different gold data ({hashes}); "
+                           "pass --allow-gold-change to compare the items both hold")
+    result.warnings.append(f"gold data changed ({hashes}): compared only the item ids both reports hold")
+
+
+def _check_settings(result: Comparison, base: Report, head: Report) -> None:
+    base_config = {k: v for k, v in base.config.items() if k != "models"}
+    head_config = {k: v for k, v in head.config.items() if k != "models"}
+    if changed := differences(base_config, head_config):
+        result.warnings.append("configs differ besides the model list: " + ", ".join(changed))
+    if changed := differences(base.scoring_options(), head.scoring_options()):
+        result.warnings.append("scoring options differ: " + ", ".join(changed))
+
+
+def differences(base: Any, head: Any, path: str = "") -> list[str]:
+    """Dotted key paths where two JSON values differ (lists are compared whole)."""
+    if isinstance(base, dict) and isinstance(head, dict):
+        return [d for key in sorted(base.keys() | head.keys(), key=str)
+                for d in differences(base.get(key, _MISSING), head.get(key, _MISSING), f"{path}.{key}" if path else str(key))]
+    return [] if base == head else [path or "(whole value)"]
+
+
+_MISSING = object()
+
+
+def _compare_task(result: Comparison, model: str, task_name: str, base: ReportTask, head: ReportTask) -> None:
+    head_items = {item.id: item for item in head.items}
+    pairs = [(item, head_items[item.id]) for item in base.items if item.id in head_items]
+    only_base, only_head = len(base.items) - len(pairs), len(head.items) - len(pairs)
+    if only_base or only_head:
+        result.dropped.append(Dropped(model, task_name, only_base, only_head, len(pairs)))
+    head_metrics = head.metric_names()
+    for metric in base.metric_names():
+        if metric not in head_metrics:
+            result.only_in_base.append(f"metric {task_name}.{metric} of model {model}")
+            continue
+        base_values = [b.scores[metric] for b, _ in pairs]
+        head_values = [h.scores[metric] for _, h in pairs]
+        clusters = [b.article_id for b, _ in pairs]
+        result.rows.append(_row(result, model, task_name, metric, base_values, head_values, clusters))
+    result.only_in_head += [f"metric {task_name}.{m} of model {model}" for m in head_metrics if m not in base.metric_names()]
+
+
+def _row(result: Comparison, model: str, task: str, metric: str,
+         base_values: list[float], head_values: list[float], clusters: list[str]) -> Row:
+    ci = paired_delta_ci(base_values, head_values, clusters=clusters, resamples=result.resamples,
+                         seed=result.seed, confidence=1 - result.alpha)
+    n = len(base_values)
+    verdict = _verdict(ci)
+    allowance = allowance_for(result.allowances, task, metric)
+    gated = allowance is not None or not result.allowances
+    fails = verdict == REGRESSED and gated and -ci["delta"] > (allowance or 0.0)
+    return Row(model, task, metric, n, _mean(base_values), _mean(head_values), ci["delta"], ci["ci_low"],
+               ci["ci_high"], ci["p_value"], verdict, allowance, fails)
+
+
+def _verdict(ci: dict[str, Any]) -> str:
+    if ci["delta"] is None:
+        return NO_ITEMS
+    if ci["ci_low"] > _ZERO:
+        return IMPROVED
+    if ci["ci_high"] < -_ZERO:
+        return REGRESSED
+    return NO_CHANGE
+
+
+def _mean(values: list[float]) -> float | None:
+    return math.fsum(values) / len(values) if values else None

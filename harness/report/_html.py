@@ -1,0 +1,278 @@
+"""report.html: one self-contained page (no network) with the tables of report.md, a bar
+chart per task, the provenance, and a filterable table of every prediction.
+
+Safety: every value from the report or the predictions goes through `esc` (html.escape with
+quote=True); only fragments built here from numbers or escaped text are wrapped in `Html`.
+A Content-Security-Policy admits the page's one inline script by its sha256 and nothing
+else, so even an escaping bug could not run a script that came with the data. The script
+reads its data from the DOM and never builds HTML."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+from typing import Any, Iterable
+
+from harness.report._charts import metric_chart
+
+WORST_ITEMS = 5
+TASKS = {"qa": ("Question answering", "by_type", "question type"),
+         "summarization": ("Summarization", "by_style", "style")}
+
+
+class Html(str):
+    """A fragment that is already safe HTML (built here, data escaped)."""
+
+
+def esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _cell(value: Any) -> str:
+    return value if isinstance(value, Html) else esc(value)
+
+
+def _table(header: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] = (), cls: str = "") -> str:
+    numeric = set(numeric)
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="num">{_cell(c)}</td>' if i in numeric else f"<td>{_cell(c)}</td>"
+                         for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    return f'<table class="{esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _interval(metric: dict[str, Any] | None) -> Html:
+    if not metric or metric.get("value") is None:
+        return Html("–")
+    low, high = metric.get("ci_low"), metric.get("ci_high")
+    if low is None or high is None:
+        return Html(f"{float(metric['value']):.3f}")
+    return Html(f'{float(metric["value"]):.3f} <span class="ci">[{float(low):.3f}, {float(high):.3f}]</span>')
+
+
+def _number(value: Any, digits: int = 1) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
+
+
+def item_value(prediction: dict[str, Any], metric: str) -> float:
+    """The per-item number a metric averages (ROUGE: its F1)."""
+    score = prediction["scores"].get(metric, 0.0)
+    return float(score["f1"] if isinstance(score, dict) else score)
+
+
+def _references(references: list[str]) -> Html:
+    if not references:
+        return Html('<span class="note">(unanswerable)</span>')
+    return Html("".join(f'<div class="ref">{esc(r)}</div>' for r in references))
+
+
+def _prediction(p: dict[str, Any]) -> Html:
+    if p.get("error") is not None:
+        return Html(f'<span class="failed">FAILED: {esc(p["error"])}</span>')
+    return Html(esc(p.get("prediction")))
+
+
+def _prompt(p: dict[str, Any]) -> str:
+    return p.get("question") or p.get("style") or ""
+
+
+def _text(value: Any) -> Html:
+    return Html(f'<div class="text">{_cell(value)}</div>')
+
+
+def _scores(p: dict[str, Any]) -> str:
+    parts = []
+    for name, score in p.get("scores", {}).items():
+        if isinstance(score, bool):
+            parts += [name] if score else []
+        elif isinstance(score, dict):
+            parts.append(f"{name} {_number(score.get('f1'), 3)}")
+        else:
+            parts.append(f"{name} {_number(score, 3)}")
+    return " · ".join(parts)
+
+
+def _task_section(report: dict[str, Any], task: str, predictions: list[dict[str, Any]]) -> str:
+    models = [m for m in report["models"] if task in m.get("tasks", {})]
+    if not models:
+        return ""
+    title, group_key, group_name = TASKS[task]
+    metrics = list(models[0]["tasks"][task]["metrics"])
+    confidence = report.get("scoring", {}).get("bootstrap", {}).get("confidence", 0.95)
+    extra = ["abstention accuracy"] if task == "qa" else []
+    summary = _table(["model", "n", "failed", *metrics, *extra], (
+        [m["name"], m["tasks"][task]["n"], m["tasks"][task]["failed"],
+         *(_interval(m["tasks"][task]["metrics"].get(x)) for x in metrics),
+         *([_interval(m["tasks"][task].get("abstention_accuracy"))] if extra else [])]
+        for m in models
+    ), numeric=range(1, 3 + len(metrics) + len(extra)))
+    groups = _table(["model", group_name, "n", *metrics], (
+        [m["name"], group, part["n"], *(_interval(part["metrics"].get(x)) for x in metrics)]
+        for m in models for group, part in m["tasks"][task].get(group_key, {}).items()
+    ), numeric=range(2, 3 + len(metrics)))
+    parts = [
+        f'<section id="{esc(task)}"><h2>{esc(title)}</h2>',
+        metric_chart(task, models, metrics, confidence),
+        summary, f"<h3>{esc(title)} by {esc(group_name)}</h3>", groups,
+        _worst_items(task, metrics[0], predictions) if metrics else "",
+    ]
+    extras = [[m["name"], json.dumps(m["tasks"][task]["extra_metrics"], sort_keys=True)]
+              for m in models if m["tasks"][task].get("extra_metrics")]
+    if extras:
+        parts += ["<h3>Extra metrics</h3>", _table(["model", "result"], extras)]
+    return "\n".join(parts) + "</section>"
+
+
+def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> str:
+    rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (item_value(p, metric), p["model"], p["id"]))
+    table = _table(["model", "id", metric, "question / style", "gold", "prediction"], (
+        [p["model"], p["id"], _number(item_value(p, metric), 3), _text(_prompt(p)),
+         _references(p.get("references") or []), _text(_prediction(p))]
+        for p in rows[:WORST_ITEMS]
+    ), numeric=[2])
+    return f"<h3>Worst {WORST_ITEMS} items by {esc(metric)}</h3>{table}"
+
+
+def _timing(report: dict[str, Any]) -> str:
+    rows = []
+    for m in report["models"]:
+        t = m.get("timing") or {}
+        rows.append([m["name"], _number(t.get("load_s")), _number(t.get("generate_s")),
+                     *(t.get(k, 0) for k in ("generated", "cached", "resumed", "completion_tokens")),
+                     _number(t.get("tokens_per_s"))])
+    header = ["model", "load s", "generation s", "generated", "from cache", "resumed", "tokens out", "tokens/s"]
+    return f'<section id="timing"><h2>Timing</h2>{_table(header, rows, numeric=range(1, 8))}</section>'
+
+
+def _provenance(report: dict[str, Any]) -> str:
+    gold, env = report["gold"], report["environment"]
+    boot = report.get("scoring", {}).get("bootstrap") or report["config"].get("bootstrap", {})
+    commit = env.get("git_commit") or "unknown"
+    facts = [
+        ("config", f"{report['config']['name']} ({report.get('config_path', '')})"),
+        ("config hash", Html(f"<code>{esc(report['config_hash'])}</code>")),
+        ("run id", report["run_id"]), ("created", report["created_at"]),
+        ("gold", f"{gold['path']}: {gold['articles']} articles, {gold['qa']} questions, {gold['summaries']} summaries"),
+        ("gold hash", Html(f"<code>{esc(gold['hash'])}</code>")),
+        ("git commit", Html(f"<code>{esc(commit)}</code>{' (dirty)' if env.get('git_dirty') else ''}")),
+        ("harness", env.get("packages", {}).get("harness")), ("python", env.get("python")),
+        ("platform", " ".join(str(env[k]) for k in ("platform", "machine", "device") if env.get(k))),
+        ("bootstrap", f"{boot.get('resamples')} resamples, seed {boot.get('seed')}, confidence {boot.get('confidence')}"),
+    ]
+    listing = "".join(f"<dt>{esc(k)}</dt><dd>{_cell(v)}</dd>" for k, v in facts)
+    packages = _table(["package", "version"], ([k, v or "not installed"] for k, v in env.get("packages", {}).items()))
+    models = _table(["model", "backend", "model ref", "revision", "sha256", "generation"], (
+        [m["name"], m.get("backend"), m.get("model_ref"), m.get("revision"), Html(f"<code>{esc(m.get('model_sha256'))}</code>"),
+         json.dumps(m.get("generation", {}), sort_keys=True)]
+        for m in report["models"]
+    ))
+    dumps = "".join(
+        f"<details><summary>{esc(name)}</summary><pre>{esc(json.dumps(report.get(key), indent=2, sort_keys=True))}</pre></details>"
+        for name, key in (("resolved config", "config"), ("scoring options", "scoring"), ("run selection", "selection"))
+        if key in report
+    )
+    return (f'<section id="provenance"><h2>Provenance</h2><dl class="prov">{listing}</dl>'
+            f"<h3>Models</h3>{models}<h3>Packages</h3>{packages}{dumps}</section>")
+
+
+def _options(label: str, element_id: str, values: list[str]) -> str:
+    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
+    return f'<label>{esc(label)} <select id="{element_id}"><option value="">all</option>{options}</select></label>'
+
+
+def _items(predictions: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f'<tr data-model="{esc(p["model"])}" data-task="{esc(p["task"])}">'
+        + "".join(f"<td>{_cell(c)}</td>" for c in (
+            p["model"], p["task"], p["id"], _text(_prompt(p)), _references(p.get("references") or []),
+            _text(_prediction(p)), _text(p.get("answer")), _scores(p)))
+        + "</tr>"
+        for p in predictions
+    )
+    head = "".join(f"<th>{h}</th>" for h in ("model", "task", "id", "question / style", "gold", "prediction", "answer", "scores"))
+    filters = (
+        '<div class="filters"><label>filter <input id="filter-text" type="search" placeholder="text in any column"></label>'
+        + _options("model", "filter-model", list(dict.fromkeys(p["model"] for p in predictions)))
+        + _options("task", "filter-task", list(dict.fromkeys(p["task"] for p in predictions)))
+        + f'<span id="filter-count">{len(predictions)} items</span></div>'
+    )
+    return (f'<section id="items"><h2>All items</h2>{filters}'
+            f'<table id="item-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>')
+
+
+SCRIPT = """
+(function () {
+  var text = document.getElementById("filter-text");
+  var model = document.getElementById("filter-model");
+  var task = document.getElementById("filter-task");
+  var count = document.getElementById("filter-count");
+  var rows = document.querySelectorAll("#item-table tbody tr");
+  var wanted = new URLSearchParams(location.hash.slice(1));
+  if (wanted.has("q")) { text.value = wanted.get("q"); }
+  if (wanted.has("model")) { model.value = wanted.get("model"); }
+  if (wanted.has("task")) { task.value = wanted.get("task"); }
+  function apply() {
+    var needle = text.value.trim().toLowerCase();
+    var shown = 0;
+    rows.forEach(function (row) {
+      var keep = (!model.value || row.getAttribute("data-model") === model.value) &&
+                 (!task.value || row.getAttribute("data-task") === task.value) &&
+                 (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
+      row.hidden = !keep;
+      if (keep) { shown += 1; }
+    });
+    count.textContent = shown + " of " + rows.length + " items shown";
+  }
+  text.addEventListener("input", apply);
+  model.addEventListener("change", apply);
+  task.addEventListener("change", apply);
+  apply();
+  document.documentElement.setAttribute("data-filter-ready", "1");
+})();
+"""
+
+STYLE = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fff;max-width:1200px;margin:0 auto;padding:1rem 1.5rem}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}h3{font-size:1.05rem;margin-top:1.4rem}
+nav a{margin-right:1rem}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:13px}
+th,td{border:1px solid #d6d6d6;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f1f3f5}
+tbody tr:nth-child(even){background:#fafafa}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.ci{color:#666;font-size:12px}.text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:30rem}
+.ref+.ref{border-top:1px dashed #ccc;margin-top:.2rem;padding-top:.2rem}.ref{overflow-wrap:anywhere;max-width:26rem}
+.failed{color:#a40000}.note{color:#666}code{font:12px ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+img.chart{max-width:100%;height:auto;display:block;margin:.5rem 0}pre{background:#f6f8fa;padding:.5rem;overflow:auto;font-size:12px}
+dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
+.filters{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;position:sticky;top:0;background:#fff;padding:.4rem 0;z-index:1}
+tr[hidden]{display:none}
+"""
+
+
+def content_security_policy(script: str = SCRIPT) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+            "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def render_html(report: dict[str, Any], predictions: list[dict[str, Any]]) -> str:
+    """The whole page as one string."""
+    name, gold, env = report["config"]["name"], report["gold"], report["environment"]
+    sections = [_task_section(report, task, predictions) for task in TASKS]
+    nav = "".join(f'<a href="#{t}">{esc(TASKS[t][0])}</a>' for t, s in zip(TASKS, sections) if s)
+    subtitle = (f"run {esc(report['run_id'])} · {esc(report['created_at'])} · gold {esc(gold['hash'][:12])} · "
+                f"config {esc(report['config_hash'][:12])} · commit {esc((env.get('git_commit') or 'unknown')[:12])}"
+                f"{' (dirty)' if env.get('git_dirty') else ''}")
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(content_security_policy())}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Evaluation report: {esc(name)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>Evaluation report: {esc(name)}</h1><p class=\"note\">{subtitle}</p>",
+        f'<nav>{nav}<a href="#timing">Timing</a><a href="#items">All items</a><a href="#provenance">Provenance</a></nav>',
+        "<p>Values are means over items with bootstrap intervals; ROUGE values are F1.</p>",
+        *sections, _timing(report), _items(predictions), _provenance(report),
+        f"<script>{SCRIPT}</script>", "</body></html>", "",
+    ])

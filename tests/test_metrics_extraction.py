@@ -1,0 +1,63 @@
+"""Answer extraction from raw model output."""
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.metrics import check_extraction_rule, extract_answer
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("The answer is: 10,000.", "10,000"),
+        ("The answer is 10,000.", "10,000"),
+        ("Answer: 10,000", "10,000"),
+        ("A: Vladivostok", "Vladivostok"),
+        ("**Answer:** Kim Jong Un", "Kim Jong Un"),
+        ("The answer is **10,000**.", "10,000"),
+        ('"More than 10,000."', "More than 10,000"),
+        ("\u201cVladimir Putin\u201d", "Vladimir Putin"),
+        ("According to the article, the answer is 2017.", "2017"),
+        ("Based on the text: the Russian Far East\nThe article says so.", "the Russian Far East"),
+        ("\n\n  10,000 North Korean workers.\n\nExplanation: the article states it.", "10,000 North Korean workers"),
+        ("Answer:\n\n10,000", "10,000"),
+        ("The final answer is `Moscow`.", "Moscow"),
+        ("Unanswerable.", "Unanswerable"),
+        ("The U.S.", "The U.S."),  # a dotted acronym keeps its period
+        ("A 2017 U.N. sanctions resolution.", "A 2017 U.N. sanctions resolution"),
+        ("Answer is in the article", "Answer is in the article"),
+        ("", ""),
+        ("   \n  ", ""),
+    ],
+)
+def test_default_rule_on_small_model_outputs(raw, expected):
+    assert extract_answer(raw) == expected
+    assert extract_answer(raw, "default") == expected
+
+
+def test_none_and_first_line():
+    raw = "\n  The answer is 5.  \nMore.\n"
+    assert extract_answer(raw, "none") == "The answer is 5.  \nMore."
+    assert extract_answer(raw, "first_line") == "The answer is 5."
+    assert extract_answer("", "first_line") == ""
+
+
+def test_regex_rule():
+    raw = "Reasoning first.\nFINAL: 10,000 workers\nFINAL: other"
+    assert extract_answer(raw, {"regex": r"FINAL:\s*(.+)"}) == "10,000 workers"
+    assert extract_answer(raw, {"regex": r"\d[\d,]*"}) == "10,000"
+    assert extract_answer(raw, {"regex": r"MISSING (\w+)"}) == ""
+    assert extract_answer("x", {"regex": r"(y)?x"}) == ""  # the group did not take part
+
+
+def test_bad_rules_are_harness_errors():
+    with pytest.raises(HarnessError, match="unknown extraction rule"):
+        extract_answer("x", "last_line")
+    with pytest.raises(HarnessError, match="does not compile"):
+        extract_answer("x", {"regex": "("})
+    with pytest.raises(HarnessError, match="regex"):
+        check_extraction_rule({"pattern": "x"})
+    with pytest.raises(HarnessError):
+        check_extraction_rule("nope")
+    check_extraction_rule({"regex": r"(\d+)"})
+    check_extraction_rule("first_line")
