@@ -3,10 +3,16 @@
 import random
 
 import pytest
-from rouge_score import rouge_scorer
+from rouge_score import rouge_scorer, tokenizers
 
 from harness.errors import HarnessError
-from harness.metrics import ROUGE_TYPES, rouge_item_scores, rouge_scorer_for, split_sentences
+from harness.metrics import (
+    ROUGE_TYPES,
+    UnicodeRougeTokenizer,
+    rouge_item_scores,
+    rouge_scorer_for,
+    split_sentences,
+)
 
 REFERENCE = ("More than 10,000 North Korean laborers are being expelled from Russia by the end of the "
              "year under a 2017 U.N. sanctions resolution.")
@@ -18,33 +24,33 @@ WORDS = ("the a of Russia russian North Korean Korea laborers labourers workers 
          "is are was by under more than talks summit Vladivostok").split()
 
 
-def _sentence(rng):
-    words = [rng.choice(WORDS) for _ in range(rng.randint(1, 14))]
+def _sentence(rng, vocabulary=WORDS):
+    words = [rng.choice(vocabulary) for _ in range(rng.randint(1, 14))]
     if rng.random() < 0.3:
         words[0] = words[0].capitalize()
     return " ".join(words) + rng.choice([".", ".", "!", "?", "", " ."])
 
 
-def _text(rng, max_lines):
-    return "\n".join(_sentence(rng) for _ in range(rng.randint(1, max_lines)))
+def _text(rng, max_lines, vocabulary=WORDS):
+    return "\n".join(_sentence(rng, vocabulary) for _ in range(rng.randint(1, max_lines)))
 
 
-def _prediction(rng):
+def _prediction(rng, vocabulary=WORDS):
     kind = rng.random()
     if kind < 0.06:
         return ""
     if kind < 0.12:
         return rng.choice(["...", "!?", " — – ", "\n\n", ", ; :", "“”"])
-    sentences = [_sentence(rng) for _ in range(rng.randint(1, 4))]
+    sentences = [_sentence(rng, vocabulary) for _ in range(rng.randint(1, 4))]
     joiner = rng.choice([" ", " ", "\n", "  \n "])
     return joiner.join(sentences)
 
 
-def _cases(n, seed=20240917):
+def _cases(n, seed=20240917, vocabulary=WORDS):
     rng = random.Random(seed)
     for _ in range(n):
-        refs = [_text(rng, 3) for _ in range(rng.randint(1, 5))]
-        yield _prediction(rng), refs
+        refs = [_text(rng, 3, vocabulary) for _ in range(rng.randint(1, 5))]
+        yield _prediction(rng, vocabulary), refs
 
 
 @pytest.mark.parametrize(
@@ -86,12 +92,21 @@ def test_differential_covers_the_edge_cases():
     assert any(len(r) == 1 for _, r in cases) and any("10,000" in p for p, _ in cases)
 
 
-def test_unicode_tokenizer_equals_default_on_ascii():
-    for prediction, refs in _cases(150, seed=99):
+@pytest.mark.parametrize("use_stemmer", [False, True])
+def test_unicode_tokenizer_equals_default_on_ascii(use_stemmer):
+    ascii_words = [w for w in WORDS if w.isascii()]
+    checked, ours = 0, UnicodeRougeTokenizer(use_stemmer)
+    for prediction, refs in _cases(100, seed=99, vocabulary=ascii_words):
         if not (prediction + "".join(refs)).isascii():
-            continue
+            continue  # a punctuation-only prediction with curly quotes or dashes
+        checked += 1
         sentences = split_sentences(prediction)
-        assert rouge_item_scores(sentences, refs, tokenizer="unicode") == rouge_item_scores(sentences, refs)
+        unicode = rouge_item_scores(sentences, refs, use_stemmer=use_stemmer, tokenizer="unicode")
+        assert unicode == rouge_item_scores(sentences, refs, use_stemmer=use_stemmer)
+        theirs = tokenizers.DefaultTokenizer(use_stemmer)
+        for text in refs + [prediction]:
+            assert list(ours.tokenize(text)) == theirs.tokenize(text)
+    assert checked >= 90
 
 
 def test_multi_reference_takes_best_f1_per_type():
@@ -112,8 +127,12 @@ def test_rougelsum_sees_sentence_breaks():
     assert scores["rougeLsum"]["f1"] == pytest.approx(1.0)
     assert scores["rougeL"]["f1"] < 0.75
     # Without the split, ROUGE-Lsum collapses to ROUGE-L: the reason the splitter exists.
-    unsplit = rouge_item_scores([prediction], [reference.replace("\n", " ")])
-    assert unsplit["rougeLsum"]["f1"] == unsplit["rougeL"]["f1"]
+    one_line = "Russia expels the workers because the sanctions require it."
+    swapped = "The sanctions require it. Russia expels the workers."
+    split = rouge_item_scores(split_sentences(swapped), [one_line])
+    unsplit = rouge_item_scores([swapped], [one_line])
+    assert split["rougeLsum"]["f1"] > split["rougeL"]["f1"]
+    assert unsplit["rougeLsum"]["f1"] == unsplit["rougeL"]["f1"] == split["rougeL"]["f1"]
 
 
 def test_unicode_tokenizer_keeps_non_ascii_words():

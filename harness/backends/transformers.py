@@ -78,6 +78,23 @@ def completion_length(ids: list[int], eos_ids: set[int], pad_id: int | None) -> 
     return count
 
 
+def stop_on_strings(tokenizer: Any, stop: list[str], start: int) -> Any:
+    """Stop each sequence once its generated text (from position start) holds a stop string.
+
+    Cheaper than generate(stop_strings=...), which indexes the whole vocabulary first.
+    """
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class StopStrings(StoppingCriteria):
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            texts = tokenizer.batch_decode(input_ids[:, start:], skip_special_tokens=True)
+            done = [any(s in text for s in stop) for text in texts]
+            return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
+
+    return StoppingCriteriaList([StopStrings()])
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -225,15 +242,16 @@ class TransformersBackend(Backend):
 
         encoded = self.tokenizer.pad({"input_ids": [ids for _, ids in ready]}, return_tensors="pt")
         encoded = {k: v.to(self.device) for k, v in encoded.items()}
+        start = 1 if self.is_seq2seq else encoded["input_ids"].shape[1]
         try:
             with torch.inference_mode():
-                output = self.model.generate(**encoded, **self._generate_kwargs(generation))
+                output = self.model.generate(**encoded, **self._generate_kwargs(generation, start))
         except (RuntimeError, ValueError) as exc:
             for request, ids in ready:
                 yield Result(request.id, None, error=f"generation failed: {exc}",
                              prompt_tokens=len(ids))
             return
-        new = output[:, 1:] if self.is_seq2seq else output[:, encoded["input_ids"].shape[1] :]
+        new = output[:, start:]
         eos, pad = _eos_ids(self.model), self.tokenizer.pad_token_id
         for (request, ids), row in zip(ready, new.tolist()):
             count = completion_length(row, eos, pad)
@@ -241,7 +259,7 @@ class TransformersBackend(Backend):
             yield Result(request.id, cut_at_stop(text, generation.stop).strip(),
                          prompt_tokens=len(ids), completion_tokens=count)
 
-    def _generate_kwargs(self, generation: Any) -> dict[str, Any]:
+    def _generate_kwargs(self, generation: Any, start: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"max_new_tokens": generation.max_new_tokens,
                                   "pad_token_id": self.tokenizer.pad_token_id}
         if generation.temperature > 0:
@@ -250,7 +268,7 @@ class TransformersBackend(Backend):
         else:
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
         if generation.stop:
-            kwargs.update(stop_strings=list(generation.stop), tokenizer=self.tokenizer)
+            kwargs["stopping_criteria"] = stop_on_strings(self.tokenizer, generation.stop, start)
         return kwargs
 
     def runtime_info(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from harness.metrics import paired_delta_ci
 
 IMPROVED, REGRESSED, NO_CHANGE, NO_ITEMS = "improved", "regressed", "no significant change", "no common items"
 _ZERO = 1e-12  # bounds within float rounding of 0 count as 0
+_MISSING = object()  # a key one side of a diff lacks
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,6 @@ def differences(base: Any, head: Any, path: str = "") -> list[str]:
     return [] if base == head else [path or "(whole value)"]
 
 
-_MISSING = object()
-
-
 def _compare_task(result: Comparison, model: str, task_name: str, base: ReportTask, head: ReportTask) -> None:
     head_items = {item.id: item for item in head.items}
     pairs = [(item, head_items[item.id]) for item in base.items if item.id in head_items]
@@ -158,8 +156,8 @@ def _row(result: Comparison, model: str, task: str, metric: str,
     n = len(base_values)
     verdict = _verdict(ci)
     allowance = allowance_for(result.allowances, task, metric)
-    gated = allowance is not None or not result.allowances
-    fails = verdict == REGRESSED and gated and -ci["delta"] > (allowance or 0.0)
+    # Every metric is gated; --max-drop gives a metric room to drop (0 when not named).
+    fails = verdict == REGRESSED and -ci["delta"] > (allowance or 0.0)
     return Row(model, task, metric, n, _mean(base_values), _mean(head_values), ci["delta"], ci["ci_low"],
                ci["ci_high"], ci["p_value"], verdict, allowance, fails)
 

@@ -36,19 +36,21 @@ class ReportTask(_Lenient):
 
     @field_validator("items")
     @classmethod
-    def _unique_ids(cls, items: list[ReportItem]) -> list[ReportItem]:
+    def _consistent(cls, items: list[ReportItem]) -> list[ReportItem]:
+        """Unique ids, and every item scored on the same metrics."""
         seen: set[str] = set()
-        for item in items:
+        for index, item in enumerate(items):
             if item.id in seen:
                 raise ValueError(f"item id {item.id!r} appears twice")
+            if item.scores.keys() != items[0].scores.keys():
+                raise ValueError(f"item {index} ({item.id!r}) is scored on {sorted(item.scores)}, "
+                                 f"item 0 on {sorted(items[0].scores)}")
             seen.add(item.id)
         return items
 
     def metric_names(self) -> list[str]:
-        """Metrics every item has a score for, in the order of the first item."""
-        if not self.items:
-            return []
-        return [m for m in self.items[0].scores if all(m in item.scores for item in self.items)]
+        """The metrics the items are scored on, in report order."""
+        return list(self.items[0].scores) if self.items else []
 
 
 class ReportModel(_Lenient):
@@ -60,7 +62,8 @@ class _Gold(_Lenient):
     hash: str
 
 
-class _Bootstrap(_Lenient):
+class _Bootstrap(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)  # every option is kept for the settings diff
     resamples: int = Field(ge=1)
     seed: int
 

@@ -24,7 +24,7 @@ def headline(comparison: Comparison) -> str:
         return f"FAIL: {len(failures)} significant regression(s) beyond the allowed drop: {worst}"
     regressions = [row for row in comparison.rows if row.verdict == REGRESSED]
     if regressions:
-        return f"PASS: {len(regressions)} significant regression(s), all within the allowed drop or not gated"
+        return f"PASS: {len(regressions)} significant regression(s), all within their allowed drop"
     return "PASS: no significant regression"
 
 
@@ -45,7 +45,7 @@ def render_markdown(comparison: Comparison) -> str:
              f"Base: {cell(comparison.base, limit=500)} · head: {cell(comparison.head, limit=500)}", "",
              f"Paired bootstrap over the items both reports hold: {comparison.resamples} resamples, "
              f"seed {comparison.seed}, alpha {comparison.alpha:g}.", ""]
-    lines += [f"> ⚠️ {cell(warning, limit=2000)}" for warning in comparison.warnings]
+    lines += [f"- ⚠️ {cell(warning, limit=2000)}" for warning in comparison.warnings]
     lines += [""] if comparison.warnings else []
     for task in dict.fromkeys(row.task for row in comparison.rows):
         lines += _task_table(comparison, task)
@@ -86,7 +86,7 @@ def _verdict(comparison: Comparison, row: Row) -> str:
         return text + " (fails)"
     if row.allowance is not None:
         return text + f" (within allowed drop {row.allowance:g})"
-    return text + " (not gated)" if comparison.allowances else text
+    return text
 
 
 def _listing(title: str, entries: list[str]) -> list[str]:

@@ -25,7 +25,7 @@ from harness.metrics._squad import (
     token_f1,
 )
 from harness.metrics._tokenizers import TOKENIZERS, DefaultRougeTokenizer, UnicodeRougeTokenizer
-from harness.metrics._versions import metrics_signature
+from harness.metrics._versions import SENTENCE_SPLITTER_VERSION, metrics_signature
 
 QA_METRICS = ("exact_match", "f1")
 """The QA metrics a config may list."""
@@ -35,6 +35,7 @@ __all__ = [
     "EXTRACTION_RULES",
     "QA_METRICS",
     "ROUGE_TYPES",
+    "SENTENCE_SPLITTER_VERSION",
     "TOKENIZERS",
     "DefaultRougeTokenizer",
     "UnicodeRougeTokenizer",

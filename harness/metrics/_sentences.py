@@ -34,7 +34,6 @@ _OPENERS = frozenset(
     "some many most all no not one two three what why how who which where".split()
 )
 _BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)")
-_WORD_BEFORE = re.compile(r"(\S+?)[.!?]*[\"'\u201d\u2019)\]]*$")
 _NEXT_WORD = re.compile(r"\s+(\S+)")
 _CORE_WORD = re.compile(r"[\W_]*([^\W_]+)")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)*[A-Za-z]$")
@@ -73,9 +72,8 @@ def _is_boundary(line: str, match: re.Match[str]) -> bool:
 
 
 def _period_ends_sentence(before: str, next_word: str) -> bool:
-    previous = _WORD_BEFORE.search(before)
-    word = previous.group(1) if previous else ""
-    word = word.lstrip("\"'\u201c\u2018([")
+    words = before.split()
+    word = words[-1].lstrip("\"'\u201c\u2018([") if words else ""
     bare = word.replace(".", "").lower()
     if bare in _TITLES and "." not in word:
         return False

@@ -1,0 +1,1 @@
+"""Local `evaluate` module (see harness.metrics.evaluate_module_path)."""
