@@ -96,8 +96,11 @@ def test_second_load_uses_the_converted_cache(smollm2, cache_dir):
     again.close()
 
 
-def test_stop_strings_cut_the_text(smollm2):
-    request = Request(id="k/headline", task="summarization", prompt="Count: 1, 2, 3, 4, 5, 6")
-    generation = GenerationOptions(max_new_tokens=12, stop=[","])
-    [result] = smollm2.generate([request], generation)
-    assert result.error is None and "," not in result.text
+def test_stop_strings_cut_the_text_and_end_generation(smollm2):
+    request = Request(id="k/headline", task="summarization", prompt="Say hello to the world.")
+    [free] = smollm2.generate([request], GenerationOptions(max_new_tokens=8))
+    assert " " in free.text  # several words without a stop string
+    [stopped] = smollm2.generate([request], GenerationOptions(max_new_tokens=8, stop=[" "]))
+    assert stopped.error is None and stopped.text and " " not in stopped.text
+    assert free.text.startswith(stopped.text)
+    assert stopped.completion_tokens < free.completion_tokens

@@ -26,6 +26,7 @@ from harness.metrics import split_sentences
         ("Is it over? Yes. It is.", ["Is it over?", "Yes.", "It is."]),
         ("It rose 5. 10 more came.", ["It rose 5.", "10 more came."]),
         ("He is No. 1 in Korea. Really.", ["He is No. 1 in Korea.", "Really."]),
+        ("Russia said no. Kim left. See Vol. 2 and Fig. 3.", ["Russia said no.", "Kim left.", "See Vol. 2 and Fig. 3."]),
         ("Apple Inc. The firm grew.", ["Apple Inc.", "The firm grew."]),
         ("Wait... the talks went on.", ["Wait... the talks went on."]),
         ("- first point\n- second point.\n\nLast one", ["- first point", "- second point.", "Last one"]),

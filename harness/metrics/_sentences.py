@@ -10,8 +10,10 @@ Rules (regex and word lists only; nothing is downloaded):
   a bracket, except:
   * after a title that always precedes a name (Mr., Dr., Gen., Sen., ...): never a boundary;
   * after an initial (J.), a dotted acronym (U.S., U.N., a.m.) or another abbreviation
-    (Inc., etc., Jan., No.): a boundary only when the next word is a common sentence opener
-    ("The", "He", "But", ...), so "the U.S. Army" stays whole and "in the U.S. The" splits.
+    (Inc., etc., Jan.): a boundary only when the next word is a common sentence opener
+    ("The", "He", "But", ...), so "the U.S. Army" stays whole and "in the U.S. The" splits;
+  * after a word that abbreviates before numbers (No., Vol., pp., Fig.): a boundary unless
+    the next word starts with a digit ("No. 1" stays whole, "They said no. Then" splits).
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ _TITLES = frozenset(
     "insp det fr".split()
 )
 _ABBREVIATIONS = frozenset(
-    "inc ltd co corp bros llc plc etc vs cf al approx dept est fig no nos vol vols pp ed eds "
+    "inc ltd co corp bros llc plc etc vs cf al approx dept est ed eds "
     "jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun "
     "ave blvd rd hwy st mt ft jr sr".split()
 )
+_BEFORE_NUMBERS = frozenset("no nos vol vols pp p fig figs art arts ch sec".split())
 _OPENERS = frozenset(
     "a an the this that these those there here it its he she his her hers they them their we our "
     "i you your but and or so yet however meanwhile still also then thus in on at of for from to "
@@ -72,11 +75,13 @@ def _is_boundary(line: str, match: re.Match[str]) -> bool:
 
 
 def _period_ends_sentence(before: str, next_word: str) -> bool:
-    words = before.split()
+    words = before[-80:].split()  # abbreviations are short; keeps long lines linear
     word = words[-1].lstrip("\"'\u201c\u2018([") if words else ""
     bare = word.replace(".", "").lower()
     if bare in _TITLES and "." not in word:
         return False
+    if bare in _BEFORE_NUMBERS:
+        return not next_word[0].isdigit()  # "No. 1" / "said no. Then"
     if bare in _ABBREVIATIONS or _ACRONYM.match(word):
         core = _CORE_WORD.match(next_word)
         return core is not None and core.group(1).lower() in _OPENERS
