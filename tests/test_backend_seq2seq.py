@@ -6,6 +6,7 @@ import pytest
 
 from harness.backends import Request, create_backend
 from harness.config import GenerationOptions, TransformersModel
+from harness.errors import HarnessError
 
 WORDS = "the a summit talks leader who met where when what in on at of and".split()
 
@@ -89,3 +90,15 @@ def test_prompt_longer_than_context_is_an_item_error(tiny_t5_dir, tmp_path, monk
     assert "exceeds the model's context of 5 tokens" in results["long"].error
     assert results["long"].prompt_tokens == 8
     assert results["short"].error is None and isinstance(results["short"].text, str)
+
+
+def test_unavailable_hub_model_is_a_harness_error(tmp_path, monkeypatch, capsys):
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)  # read at import
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    config = TransformersModel(name="hub", backend="transformers", model="no-such-org/no-such-model",
+                               trust_remote_code=True, threads=1)
+    with pytest.raises(HarnessError, match="model hub: cannot load 'no-such-org/no-such-model'"):
+        create_backend(config).load()
+    assert "trust_remote_code is on" in capsys.readouterr().err

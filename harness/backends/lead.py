@@ -6,6 +6,7 @@ import re
 from typing import Any, Iterator, Sequence
 
 from harness.backends._base import Backend, Request, Result
+from harness.metrics import split_sentences
 
 LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}
 
@@ -25,16 +26,12 @@ def content_words(text: str) -> set[str]:
 
 def lead_summary(article: str, style: str) -> str:
     """The first 1 (headline, one_sentence) or 3 (short) sentences, one per line."""
-    from harness.metrics import split_sentences
-
     count = LEAD_SENTENCES.get(style, 1)
     return "\n".join(split_sentences(article)[:count])
 
 
 def best_overlap_sentence(article: str, question: str) -> str:
     """The article sentence sharing the most content words with the question (ties: earliest)."""
-    from harness.metrics import split_sentences
-
     wanted = content_words(question)
     best, best_score = "", -1
     for sentence in split_sentences(article):

@@ -71,7 +71,7 @@ def parse_response(api: str, item_id: str, body: Any) -> Result:
         text = choice["message"]["content"] if api == "chat" else choice["text"]
     except (KeyError, IndexError, TypeError):
         return Result(item_id, None, error="unexpected response: no choices[0] text")
-    usage = body.get("usage") or {}
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     return Result(item_id, text or "", prompt_tokens=usage.get("prompt_tokens"),
                   completion_tokens=usage.get("completion_tokens"),
                   extra={"finish_reason": choice.get("finish_reason")})
@@ -110,9 +110,11 @@ class OpenAIBackend(Backend):
         payload = build_payload(self.config.api, self.config.model, request, generation)
         try:
             body = self._post_with_retries(payload)
+            return parse_response(self.config.api, request.id, body)
         except RequestFailed as exc:
             return Result(request.id, None, error=self._scrub(str(exc)))
-        return parse_response(self.config.api, request.id, body)
+        except Exception as exc:  # one odd response must not stop the whole run
+            return Result(request.id, None, error=self._scrub(f"{type(exc).__name__}: {exc}"))
 
     def _post_with_retries(self, payload: dict[str, Any]) -> Any:
         for attempt in range(self.config.max_retries + 1):
@@ -120,7 +122,8 @@ class OpenAIBackend(Backend):
                 return self._post(payload)
             except RequestFailed as exc:
                 if not exc.retryable or attempt == self.config.max_retries:
-                    raise RequestFailed(f"{exc} (after {attempt + 1} attempts)", False) from None
+                    tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
+                    raise RequestFailed(f"{exc} (after {tries})", False) from None
             time.sleep(backoff_delay(attempt))
 
     def _post(self, payload: dict[str, Any]) -> Any:

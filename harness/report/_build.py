@@ -8,6 +8,7 @@ from typing import Any
 
 from harness.config import EvalConfig, config_hash, resolved_config
 from harness.gold import Gold
+from harness.metrics import metrics_signature
 from harness.report._provenance import environment
 
 SCHEMA_VERSION = 1
@@ -15,9 +16,12 @@ SCHEMA_VERSION = 1
 
 def _scoring(config: EvalConfig) -> dict[str, Any]:
     """Every option that changes a number, so two reports can be checked for comparability."""
-    scoring: dict[str, Any] = {"bootstrap": config.bootstrap.model_dump(mode="json") | {
-        "method": "percentile", "cluster": "article when more than one", "aggregate": "arithmetic mean over items",
-    }}
+    scoring: dict[str, Any] = {
+        "bootstrap": config.bootstrap.model_dump(mode="json") | {
+            "method": "percentile", "cluster": "article when more than one", "aggregate": "arithmetic mean over items",
+        },
+        "signature": metrics_signature(),
+    }
     if config.tasks.qa is not None:
         scoring["qa"] = {
             "normalization": "SQuAD v1.1 (lower-case, drop ASCII punctuation and a/an/the, collapse whitespace)",
@@ -29,7 +33,7 @@ def _scoring(config: EvalConfig) -> dict[str, Any]:
         scoring["summarization"] = {
             "engine": "rouge_score", "use_stemmer": s.use_stemmer, "tokenizer": s.tokenizer,
             "multi_reference": "per ROUGE type, the reference with the best F1 (rouge_score score_multi)",
-            "sentence_splitter": "harness.metrics.split_sentences (prediction sentences joined by newlines for rougeLsum)",
+            "sentence_splitter": "harness.metrics.split_sentences; predictions one sentence a line for rougeLsum",
             "value": "F1",
         }
     return scoring

@@ -1,0 +1,67 @@
+"""The lead baseline: leading sentences for summaries, best-overlap sentence for QA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.backends import Request, create_backend
+from harness.backends.lead import best_overlap_sentence, content_words, lead_summary
+from harness.config import GenerationOptions, LeadModel
+
+ARTICLE = (
+    "Kim Jong Un arrived in Vladivostok on Wednesday. He met Russian President Vladimir Putin.\n\n"
+    "The summit took place on Russky Island. Kim traveled by armored train.\n\n"
+    "Analysts expect few concrete results."
+)
+
+
+def test_summary_styles_take_one_or_three_leading_sentences():
+    first = "Kim Jong Un arrived in Vladivostok on Wednesday."
+    assert lead_summary(ARTICLE, "headline") == first
+    assert lead_summary(ARTICLE, "one_sentence") == first
+    assert lead_summary(ARTICLE, "short") == "\n".join(
+        [first, "He met Russian President Vladimir Putin.", "The summit took place on Russky Island."]
+    )
+
+
+def test_short_article_gives_what_there_is():
+    assert lead_summary("Only one sentence here.", "short") == "Only one sentence here."
+    assert lead_summary("", "headline") == ""
+
+
+def test_qa_picks_the_sentence_with_most_question_words():
+    assert best_overlap_sentence(ARTICLE, "How did Kim travel? By train?") == (
+        "Kim traveled by armored train."
+    )
+    assert best_overlap_sentence(ARTICLE, "Where did the summit take place?") == (
+        "The summit took place on Russky Island."
+    )
+
+
+def test_qa_ties_and_no_overlap_pick_the_earliest_sentence():
+    assert best_overlap_sentence(ARTICLE, "Kim?") == "Kim Jong Un arrived in Vladivostok on Wednesday."
+    assert best_overlap_sentence(ARTICLE, "zebra xylophone") == (
+        "Kim Jong Un arrived in Vladivostok on Wednesday."
+    )
+
+
+def test_stop_words_and_case_are_ignored():
+    assert content_words("What is THE Summit of the Leaders?") == {"summit", "leaders"}
+
+
+def test_backend_through_the_registry_on_the_real_gold_article():
+    gold = Path(__file__).resolve().parents[1] / "gold" / "kim-putin-talks" / "article.txt"
+    article = gold.read_text(encoding="utf-8")
+    backend = create_backend(LeadModel(name="lead", backend="lead"))
+    backend.load()
+    requests = [
+        Request(id="kim-putin-talks/short", task="summarization", prompt="", article=article,
+                article_id="kim-putin-talks", style="short"),
+        Request(id="kim-putin-talks-q001", task="qa", prompt="", article=article,
+                article_id="kim-putin-talks", question="Who will Kim Jong Un meet?"),
+    ]
+    results = {r.id: r for r in backend.generate(requests, GenerationOptions())}
+    assert len(results["kim-putin-talks/short"].text.split("\n")) == 3
+    assert results["kim-putin-talks/short"].text.startswith("When North Korean leader Kim")
+    assert results["kim-putin-talks-q001"].text in article and results["kim-putin-talks-q001"].error is None
+    assert backend.identity() == {"model_ref": "lead", "revision": None, "model_sha256": None}
