@@ -82,6 +82,9 @@ def llama_server(tmp_path_factory):
     try:
         _wait_until_serving(process, base_url, log_path)
         yield base_url
+        assert process.poll() is None, (  # a crash would otherwise read as "connection refused"
+            f"llama.cpp server died (exit {process.returncode}):\n{log_path.read_text()[-1500:]}"
+        )
     finally:
         process.terminate()
         try:

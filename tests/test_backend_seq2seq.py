@@ -49,7 +49,11 @@ def test_tiny_t5_loads_as_seq2seq_and_generates(tiny_t5_dir, tmp_path, monkeypat
         name="tiny-t5", backend="transformers", model=str(tiny_t5_dir), batch_size=2, threads=1
     )
     backend = create_backend(config)
+    identity = backend.identity()
+    assert identity["model_ref"] == str(tiny_t5_dir.resolve())
+    assert len(identity["model_sha256"]) == 64
     backend.load()
+    assert backend.identity() == identity
     requests = [
         Request(id="a-q001", task="qa", prompt="who met in the summit", question="who met"),
         Request(id="a/headline", task="summarization", prompt="the leader met", style="headline"),
@@ -67,9 +71,6 @@ def test_tiny_t5_loads_as_seq2seq_and_generates(tiny_t5_dir, tmp_path, monkeypat
     info = backend.runtime_info()
     assert info["model_class"] == "T5ForConditionalGeneration"
     assert info["device"] == "cpu" and info["dtype"] == "float32" and info["threads"] == 1
-    identity = backend.identity()
-    assert identity["model_ref"] == str(tiny_t5_dir.resolve())
-    assert len(identity["model_sha256"]) == 64
     backend.close()
 
 

@@ -50,8 +50,6 @@ class PredictionsBackend(Backend):
         self.sha256 = hashlib.sha256(self.path.read_bytes()).hexdigest()
 
     def identity(self) -> dict[str, Any]:
-        if not hasattr(self, "sha256"):
-            self.load()
         return {"model_ref": str(self.path), "revision": None, "model_sha256": self.sha256}
 
     def generate(self, requests: Sequence[Request], generation: Any) -> Iterator[Result]:

@@ -67,6 +67,29 @@ def weights_sha256(directory: Path) -> str | None:
     return hashlib.sha256(listing.encode()).hexdigest()
 
 
+def model_identity(ref: str, revision: str | None) -> dict[str, Any]:
+    """Identity of a hub id or local dir, without loading it (the runner asks before load)."""
+    path = Path(ref).expanduser()
+    if path.is_dir():
+        directory = path.resolve()
+        return {"model_ref": str(directory), "revision": revision,
+                "model_sha256": weights_sha256(directory)}
+    snapshot = _cached_snapshot(ref, revision)
+    return {"model_ref": ref, "revision": snapshot.name if snapshot else revision,
+            "model_sha256": weights_sha256(snapshot) if snapshot else None}
+
+
+def _cached_snapshot(repo_id: str, revision: str | None) -> Path | None:
+    """The hub cache's snapshot dir (named by commit hash) of a model downloaded before."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+
+        found = try_to_load_from_cache(repo_id, "config.json", revision=revision)
+    except Exception:  # an id the hub client rejects: from_pretrained will say why at load
+        return None
+    return Path(found).parent if isinstance(found, str) else None
+
+
 def completion_length(ids: list[int], eos_ids: set[int], pad_id: int | None) -> int:
     """Tokens really generated: up to and including the first eos, else without trailing pads."""
     for i, token in enumerate(ids):
@@ -127,26 +150,22 @@ class TransformersBackend(Backend):
         torch.set_num_threads(self.config.threads or os.cpu_count() or 1)
         self.device = pick_device(self.config.device)
         if self.config.gguf is not None:
-            directory = self._prepare_gguf()
-            self._load(str(directory), revision=None)
+            self._load(str(self._prepare_gguf()), revision=None)
         else:
             self._load(self.config.model, revision=self.config.revision)
-            self._identity = self._model_identity()
         self.model.to(self.device).eval()
 
     def _prepare_gguf(self) -> Path:
-        """Locate and hash the GGUF file; convert it unless the cache has it already."""
-        gguf = locate_gguf(self.config.gguf)
-        sha256 = file_sha256(gguf.path)
-        self._identity = {"model_ref": gguf.model_ref, "revision": gguf.revision,
-                          "model_sha256": sha256}
+        """The converted-weights dir of the GGUF file; converts it unless already cached."""
+        sha256 = self.identity()["model_sha256"]
         directory = converted_dir(sha256)
         if not directory.is_dir():
             _require("gguf", "accelerate")
             import torch
 
+            path = self._gguf_path
             model, tokenizer = self._from_pretrained(
-                str(gguf.path.parent), dtype=torch.float32, **dequantize_options(gguf.path.name)
+                str(path.parent), dtype=torch.float32, **dequantize_options(path.name)
             )
             save_converted(model, tokenizer, sha256)
             self.converted_now = True
@@ -189,19 +208,16 @@ class TransformersBackend(Backend):
             raise HarnessError(f"model {self.config.name}: cannot load the tokenizer of "
                                f"{ref!r}: {_first_line(exc)}") from exc
 
-    def _model_identity(self) -> dict[str, Any]:
-        ref = self.config.model
-        if Path(ref).expanduser().is_dir():
-            directory = Path(ref).expanduser().resolve()
-            return {"model_ref": str(directory), "revision": self.config.revision,
-                    "model_sha256": weights_sha256(directory)}
-        commit = getattr(self.model.config, "_commit_hash", None)
-        return {"model_ref": ref, "revision": commit or self.config.revision,
-                "model_sha256": None}
-
     def identity(self) -> dict[str, Any]:
+        """Known before load: GGUF file hash, local weights hash, or the cached hub commit."""
         if not self._identity:
-            self.load()
+            if self.config.gguf is not None:
+                gguf = locate_gguf(self.config.gguf)
+                self._gguf_path = gguf.path
+                self._identity = {"model_ref": gguf.model_ref, "revision": gguf.revision,
+                                  "model_sha256": file_sha256(gguf.path)}
+            else:
+                self._identity = model_identity(self.config.model, self.config.revision)
         return dict(self._identity)
 
     @property

@@ -14,6 +14,8 @@ from harness.config._errors import validation_lines
 from harness.config._models import EvalConfig
 from harness.errors import HarnessError
 
+MAX_VALUES = 100_000
+
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
     """The YAML mapping in `path` (yaml.safe_load: tags that build Python objects are errors)."""
@@ -31,10 +33,29 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise HarnessError(f"{path}{_yaml_where(exc)}: not valid YAML: {_yaml_problem(exc)}") from None
+    except RecursionError:
+        raise HarnessError(f"{path}: not a usable config: lists or mappings nested too deeply") from None
+    _check_size(data, path)
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         raise HarnessError(f"{path}: a config must be a YAML mapping (key: value lines), got {got}")
     return data
+
+
+def _check_size(data: Any, path: str | Path) -> None:
+    """Refuse more than MAX_VALUES values, counting an alias each time it is used: YAML
+    anchors can make a few lines expand to billions of values (or a cycle) when hashed."""
+    stack, count = [data], 0
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise HarnessError(f"{path}: config too large: more than {MAX_VALUES} values "
+                               "(YAML aliases count each time they are used; cycles are not allowed)")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def _yaml_where(exc: yaml.YAMLError) -> str:

@@ -11,7 +11,7 @@ from harness.errors import HarnessError
 
 from ._import import read_import
 from ._plan import Pending, Plan, plan_append
-from ._problem import GoldInvalid, Problem, for_display
+from ._problem import GoldInvalid, Problem, for_display, shown
 from ._schema import ARTICLE_ID_RE
 from ._tree import gold_root, read_tree
 from ._validate import check_tree
@@ -67,7 +67,7 @@ def _add(gold_dir: str | os.PathLike, pendings: list[Pending], dry_run: bool) ->
 def _check_article(root: Path, article: str) -> None:
     if not isinstance(article, str) or not ARTICLE_ID_RE.match(article) or not (root / article).is_dir():
         known = ", ".join(known_articles(root)) or "none"
-        raise HarnessError(f"unknown article '{article}' in {root} (known: {known})", exit_code=2)
+        raise HarnessError(f"unknown article '{shown(article)}' in {root} (known: {known})", exit_code=2)
 
 
 def _rejected(problems: list[Problem], plan: Plan, root: Path) -> GoldInvalid:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 
+from ._parse import TOO_DEEP
 from ._plan import Pending
-from ._problem import GoldInvalid, Problem, display_path
+from ._problem import GoldInvalid, Problem, display_path, shown
 
 
 def read_import(path: Path, known: list[str]) -> list[Pending]:
@@ -40,13 +41,15 @@ def _parse_line(line: str, known: list[str], origin: str) -> Pending | str:
         obj = json.loads(line)
     except json.JSONDecodeError as error:
         return f"not JSON: {error.msg} (column {error.colno})"
+    except RecursionError:
+        return f"not JSON that can be read: {TOO_DEEP}"
     if not isinstance(obj, dict):
         return "expected a JSON object"
     article = obj.pop("article", None)
     if not isinstance(article, str) or not article:
         return "missing field 'article' (the article id)"
     if article not in known:
-        return f"unknown article '{article}' (known: {', '.join(known) or 'none'})"
+        return f"unknown article '{shown(article)}' (known: {', '.join(known) or 'none'})"
     if "question" in obj:
         return Pending(article, "qa", {"type": "other", **obj}, origin)
     if "style" in obj or "text" in obj:

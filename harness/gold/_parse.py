@@ -10,6 +10,7 @@ from ._schema import ARTICLE_FILES, ARTICLE_ID_RE, check_meta, check_qa, check_s
 from ._tree import GoldTree
 
 # JSONL file -> (ArticleSource attribute, per-record check)
+TOO_DEEP = "arrays or objects nested too deeply"
 _JSONL_FILES = {"qa.jsonl": ("qa", check_qa), "summaries.jsonl": ("summaries", check_summary)}
 
 
@@ -91,6 +92,9 @@ def _parse_jsonl(rel: str, text: str, article_id: str, check, problems: list[Pro
         except json.JSONDecodeError as error:
             problems.append(Problem(rel, number, f"not JSON: {error.msg} (column {error.colno})"))
             continue
+        except RecursionError:
+            problems.append(Problem(rel, number, f"not JSON that can be read: {TOO_DEEP}"))
+            continue
         messages = check(data, article_id)
         problems += [Problem(rel, number, message) for message in messages]
         if not messages:
@@ -103,6 +107,9 @@ def _parse_meta(rel: str, text: str, article_id: str, problems: list[Problem]) -
         data = json.loads(text)
     except json.JSONDecodeError as error:
         problems.append(Problem(rel, error.lineno, f"not JSON: {error.msg} (column {error.colno})"))
+        return None
+    except RecursionError:
+        problems.append(Problem(rel, None, f"not JSON that can be read: {TOO_DEEP}"))
         return None
     messages = check_meta(data, article_id)
     problems += [Problem(rel, None, message) for message in messages]

@@ -19,7 +19,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
 
 class GoldInvalid(HarnessError):
@@ -28,6 +28,20 @@ class GoldInvalid(HarnessError):
     def __init__(self, message: str, problems: list[Problem]):
         super().__init__(message, exit_code=1)
         self.problems = problems
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line: line breaks, control and format characters (bidi
+    marks, NUL) and lone surrogates become backslash escapes; other characters stay."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def shown(value: object, width: int = 80) -> str:
+    """A value from a gold file, quoted into a message: printable, at most `width` characters."""
+    text = printable(str(value))
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def display_path(path: Path) -> str:

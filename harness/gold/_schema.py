@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ._problem import shown
 from ._text import squad_normalize
 
-ARTICLE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ARTICLE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: no trailing newline either
+# C0 and C1 control characters except tab and newline, and lone surrogates (not encodable).
+BAD_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 QA_TYPES = (
     "number", "date", "person", "place", "organization",
     "quantity", "reason", "yes_no", "unanswerable", "other",
@@ -39,12 +42,24 @@ def check_fields(obj: object, fields: dict[str, str]) -> list[str]:
         return [f"expected a JSON object, got {_json_type(obj)}"]
     allowed = ", ".join(fields)
     messages = [f"missing field '{name}'" for name in fields if name not in obj]
-    messages += [f"unknown field '{name}' (allowed: {allowed})" for name in obj if name not in fields]
+    messages += [f"unknown field '{shown(name)}' (allowed: {allowed})" for name in obj if name not in fields]
     for name, kind in fields.items():
         if name in obj and not _has_type(obj[name], kind):
             wanted = "a string" if kind == "str" else "a list of strings"
             messages.append(f"field '{name}' must be {wanted}, got {_json_type(obj[name])}")
+        elif name in obj:
+            messages += _bad_characters(name, obj[name])
     return messages
+
+
+def _bad_characters(name: str, value: str | list[str]) -> list[str]:
+    """A control character (other than newline and tab) or a lone surrogate: not text."""
+    for text in [value] if isinstance(value, str) else value:
+        bad = BAD_CHARACTER.search(text)
+        if bad:
+            return [f"field '{name}' contains the character {shown(bad.group())} at offset {bad.start()} "
+                    "(control characters other than newline and tab, and lone surrogates, are not allowed)"]
+    return []
 
 
 def check_qa(obj: object, article_id: str) -> list[str]:
@@ -56,7 +71,7 @@ def check_qa(obj: object, article_id: str) -> list[str]:
     messages += [f"answers[{i}] is empty" for i, a in enumerate(obj["answers"]) if not a.strip()]
     messages += _check_id(obj["id"], article_id, "qa")
     if obj["type"].strip() and obj["type"] not in QA_TYPES:
-        messages.append(f"unknown type '{obj['type']}' (allowed: {', '.join(QA_TYPES)})")
+        messages.append(f"unknown type '{shown(obj['type'])}' (allowed: {', '.join(QA_TYPES)})")
     return messages + _check_answerability(obj)
 
 
@@ -68,7 +83,7 @@ def check_summary(obj: object, article_id: str) -> list[str]:
     messages = _empty_fields(obj, ("id", "style", "text"))
     messages += _check_id(obj["id"], article_id, "summary")
     if obj["style"].strip() and obj["style"] not in STYLES:
-        messages.append(f"unknown style '{obj['style']}' (allowed: {', '.join(STYLES)})")
+        messages.append(f"unknown style '{shown(obj['style'])}' (allowed: {', '.join(STYLES)})")
     if obj["text"].strip() and any(not line.strip() for line in obj["text"].split("\n")):
         messages.append("field 'text' has an empty line (write one sentence a line, no blank lines)")
     return messages
@@ -82,7 +97,7 @@ def check_meta(obj: object, article_id: str) -> list[str]:
         return messages
     messages = _empty_fields(obj, META_FIELDS)
     if obj["id"].strip() and obj["id"] != article_id:
-        messages.append(f"id '{obj['id']}' does not match the directory name '{article_id}'")
+        messages.append(f"id '{shown(obj['id'])}' does not match the directory name '{article_id}'")
     return messages
 
 
@@ -106,7 +121,7 @@ def _check_id(value: str, article_id: str, kind: str) -> list[str]:
     if not value.strip() or id_number(article_id, kind, value) is not None:
         return []
     example = item_id(article_id, kind, 1)
-    return [f"id '{_shown(value)}' is not of the form '{example}' (article id, '-{ID_LETTER[kind]}', 3+ digits)"]
+    return [f"id '{shown(value)}' is not of the form '{example}' (article id, '-{ID_LETTER[kind]}', 3+ digits)"]
 
 
 def _empty_fields(obj: dict, names: tuple[str, ...]) -> list[str]:
@@ -123,8 +138,3 @@ def _json_type(value: object) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
              int: "a number", float: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
-
-
-def _shown(value: str) -> str:
-    """A value safe to print on one line (control and non-ASCII characters escaped)."""
-    return value.encode("unicode_escape").decode("ascii")[:80]

@@ -29,7 +29,11 @@ class GoldTree:
 def gold_root(gold_dir: str | os.PathLike) -> Path:
     """The gold directory as a Path; a clear error if it is not a directory."""
     root = Path(gold_dir)
-    if not root.is_dir():
+    try:
+        found = root.is_dir()
+    except OSError:  # e.g. a name too long for the file system
+        found = False
+    if not found:
         raise HarnessError(f"gold directory not found: {root} (pass --gold DIR)", exit_code=2)
     return root
 

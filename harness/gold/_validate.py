@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ._parse import ArticleSource, Record, parse_tree
-from ._problem import Problem, for_display
+from ._problem import Problem, for_display, shown
 from ._text import jaccard, occurs_in, question_key
 from ._tree import GoldTree, gold_root, read_tree
 
@@ -72,13 +72,9 @@ def _evidence_problems(record: Record, article: ArticleSource) -> list[Problem]:
     messages = []
     if article.text is not None and data["evidence"] not in article.text:
         messages.append(f"evidence is not a verbatim span of {article.id}/article.txt: "
-                        f"\"{_clip(data['evidence'])}\"")
+                        f"\"{shown(data['evidence'], 60)}\"")
     if data["type"] != "yes_no":
-        messages += [f"answer '{answer}' does not occur in the evidence (compared after SQuAD "
+        messages += [f"answer '{shown(answer)}' does not occur in the evidence (compared after SQuAD "
                      "normalization: lower-case, no punctuation, no a/an/the)"
                      for answer in data["answers"] if not occurs_in(answer, data["evidence"])]
     return [Problem(record.rel, record.line, m) for m in messages]
-
-
-def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."

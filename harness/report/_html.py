@@ -67,7 +67,11 @@ def item_value(prediction: dict[str, Any], metric: str) -> float:
 def _references(references: list[str]) -> Html:
     if not references:
         return Html('<span class="note">(unanswerable)</span>')
-    return Html("".join(f'<div class="ref">{esc(r)}</div>' for r in references))
+    first = f'<div class="ref">{esc(references[0])}</div>'
+    if len(references) == 1:
+        return Html(first)
+    rest = "".join(f'<div class="ref">{esc(r)}</div>' for r in references[1:])
+    return Html(f"{first}<details><summary>{len(references) - 1} more</summary>{rest}</details>")
 
 
 def _prediction(p: dict[str, Any]) -> Html:
@@ -242,7 +246,7 @@ nav a{margin-right:1rem}table{border-collapse:collapse;margin:.5rem 0 1rem;font-
 th,td{border:1px solid #d6d6d6;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f1f3f5}
 tbody tr:nth-child(even){background:#fafafa}td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .ci{color:#666;font-size:12px}.text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:30rem}
-.ref+.ref{border-top:1px dashed #ccc;margin-top:.2rem;padding-top:.2rem}.ref{overflow-wrap:anywhere;max-width:26rem}
+.ref+.ref,details .ref{border-top:1px dashed #ccc;margin-top:.2rem;padding-top:.2rem}summary{color:#555;cursor:pointer;font-size:12px}.ref{overflow-wrap:anywhere;max-width:26rem}
 .failed{color:#a40000}.note{color:#666}code{font:12px ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 img.chart{max-width:100%;height:auto;display:block;margin:.5rem 0}pre{background:#f6f8fa;padding:.5rem;overflow:auto;font-size:12px}
 dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
@@ -255,6 +259,12 @@ def content_security_policy(script: str = SCRIPT) -> str:
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
             "img-src data:; base-uri 'none'; form-action 'none'")
+
+
+def _method(report: dict[str, Any]) -> str:
+    boot = report.get("scoring", {}).get("bootstrap") or report["config"].get("bootstrap", {})
+    return (f"Values are means over items with {boot.get('confidence', 0.95):.0%} bootstrap intervals "
+            f"({boot.get('resamples')} resamples, seed {boot.get('seed')}); ROUGE values are F1.")
 
 
 def render_html(report: dict[str, Any], predictions: list[dict[str, Any]]) -> str:
@@ -272,7 +282,7 @@ def render_html(report: dict[str, Any], predictions: list[dict[str, Any]]) -> st
         f"<title>Evaluation report: {esc(name)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Evaluation report: {esc(name)}</h1><p class=\"note\">{subtitle}</p>",
         f'<nav>{nav}<a href="#timing">Timing</a><a href="#items">All items</a><a href="#provenance">Provenance</a></nav>',
-        "<p>Values are means over items with bootstrap intervals; ROUGE values are F1.</p>",
+        f"<p>{esc(_method(report))}</p>",
         *sections, _timing(report), _items(predictions), _provenance(report),
         f"<script>{SCRIPT}</script>", "</body></html>", "",
     ])

@@ -1,0 +1,168 @@
+"""Hostile config YAML: random text, mutated real configs, random structures and `--set` values.
+
+`load_config` either returns a config or raises HarnessError whose every line names the config
+file; `harness run` on a broken config exits 2 with no traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness.config import EvalConfig, load_config
+from harness.errors import HarnessError
+from test_hostile_support import (
+    GOLD, HOSTILE, NASTY_STRINGS, NASTY_TEXT, NUMBERS, REPO, assert_no_crash, error_lines, fresh_dir,
+    mutated_bytes, run_cli,
+)
+
+# The smallest real config: the lead baseline on the shipped gold, both tasks.
+BASE = {
+    "name": "hostile",
+    "gold": str(GOLD),
+    "tasks": {"qa": {"metrics": ["exact_match", "f1"]}, "summarization": {"styles": ["headline"]}},
+    "models": [{"name": "lead", "backend": "lead", "generation": {"max_new_tokens": 32}}],
+    "bootstrap": {"resamples": 20, "seed": 0},
+}
+SHIPPED = sorted((REPO / "configs").glob("*.yaml"))
+YAML_SCALARS = st.one_of(st.none(), st.booleans(), NUMBERS, NASTY_STRINGS)
+YAML_VALUES = st.recursive(
+    YAML_SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(NASTY_TEXT, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+def _load(path, overrides=()) -> EvalConfig | None:
+    """load_config's result, or None after checking its error: HarnessError, each line naming the file."""
+    try:
+        return load_config(path, list(overrides))
+    except HarnessError as error:
+        assert error.exit_code == 2
+        lines = str(error).split("\n")
+        for line in lines:
+            assert line.startswith(str(path)), line[:300]
+        error_lines("error: " + str(error))  # every line printable, nothing unencodable
+        return None
+
+
+def _write(tmp_path, data: bytes):
+    path = fresh_dir(tmp_path) / "config.yaml"
+    path.write_bytes(data)
+    return path
+
+
+@st.composite
+def mutated_structure(draw) -> dict:
+    """BASE with one value somewhere (an existing key or a new one) replaced, or a key deleted."""
+    data = copy.deepcopy(BASE)
+    node, key = data, None
+    while True:
+        keys = list(range(len(node))) if isinstance(node, list) else sorted(node)
+        if not keys:
+            break
+        key = draw(st.sampled_from(keys + ["<new>"]))
+        if key == "<new>":
+            key = draw(NASTY_TEXT) if isinstance(node, dict) else 0
+            break
+        if not isinstance(node[key], (dict, list)) or draw(st.booleans()):
+            break
+        node = node[key]
+    if isinstance(node, dict) and key in node and draw(st.integers(0, 4)) == 0:
+        del node[key]
+    elif isinstance(node, list) and not node:
+        node.append(draw(YAML_VALUES))
+    else:
+        node[key] = draw(YAML_VALUES)
+    return data
+
+
+def _dump(data) -> bytes:
+    try:
+        return yaml.safe_dump(data, allow_unicode=True).encode("utf-8", errors="surrogatepass")
+    except yaml.YAMLError:
+        return b"not: [yaml"
+
+
+@HOSTILE
+@given(text=st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda b: b.decode("latin-1"))))
+def test_random_text_is_a_config_or_a_one_line_error_per_problem(tmp_path, text):
+    _load(_write(tmp_path, text.encode("utf-8", errors="surrogatepass")))
+
+
+@HOSTILE
+@given(data=st.data(), shipped=st.sampled_from(SHIPPED))
+def test_mutated_shipped_configs_never_raise_anything_else(tmp_path, data, shipped):
+    _load(_write(tmp_path, data.draw(mutated_bytes(shipped.read_bytes()))))
+
+
+@HOSTILE
+@given(data=mutated_structure())
+def test_random_structures_are_validated_not_crashed_on(tmp_path, data):
+    _load(_write(tmp_path, _dump(data)))
+
+
+@HOSTILE
+@given(key=st.one_of(NASTY_TEXT, st.sampled_from(
+    ["models.0.name", "models.9.name", "models.-1", "models.²", "tasks.qa.metrics.0", "name.x", "bootstrap.seed"])),
+    value=st.one_of(NASTY_TEXT, st.sampled_from(["[", "!!python/object:os.system ls", "&a [*a]", "1e999", ".nan"])))
+def test_set_overrides_are_validated_not_crashed_on(tmp_path, key, value):
+    _load(_write(tmp_path, _dump(BASE)), [f"{key}={value}"])
+
+
+@pytest.mark.parametrize("text", [
+    "!!python/object/apply:os.system ['touch pwned']",
+    "name: !!python/name:os.system\n",
+    "[" * 5000,
+    "{a: " * 5000,
+    # a billion laughs: aliases that would expand to 10**9 strings
+    "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n" for i in range(8)),
+    "\ufeffname: bom\n",
+    "name: x\n\0",
+    "name: 'lead\nsecond'\n",
+], ids=["python-tag", "python-name", "deep-list", "deep-map", "billion-laughs", "bom", "nul", "newline"])
+def test_hostile_yaml_is_rejected_quickly(tmp_path, text):
+    _load(_write(tmp_path, text.encode("utf-8")))
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_alias_bomb_inside_a_valid_config_is_rejected(tmp_path):
+    """Anchors inside an `evaluate` module's kwargs (any mapping is allowed there) that would
+    expand to 10**8 strings when the config is hashed or written to the report."""
+    levels = ["l0: &l0 [a,a,a,a,a,a,a,a,a,a]"] + [
+        f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    text = _dump(BASE).decode().replace("    metrics:\n    - exact_match", (
+        "    extra_metrics:\n    - name: bomb\n      path: nowhere\n      kwargs:\n"
+        + "".join(f"        {level}\n" for level in levels) + "    metrics:\n    - exact_match"))
+    assert "*l6" in text
+    assert _load(_write(tmp_path, text.encode())) is None
+
+
+@pytest.mark.parametrize("name", ["lead\n", "lead\nsecond", "../escape", "/abs", "le ad", "lead\0"])
+def test_model_and_config_names_cannot_carry_line_breaks_or_paths(tmp_path, name):
+    data = copy.deepcopy(BASE)
+    data["models"][0]["name"] = name
+    assert _load(_write(tmp_path, _dump(data))) is None
+    data = copy.deepcopy(BASE) | {"name": name}
+    assert _load(_write(tmp_path, _dump(data))) is None
+
+
+@HOSTILE
+@given(data=mutated_structure())
+def test_harness_run_on_a_broken_config_exits_2(tmp_path, capsys, monkeypatch, data):
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    config = _write(tmp_path, _dump(data))
+    out_dir = config.parent / "out"
+    code, out, err = run_cli(capsys, ["run", config, "--output", out_dir, "--limit", "2", "--no-cache"])
+    assert_no_crash(out, err)
+    if _load(config) is None:
+        assert code == 2, out + err
+        error_lines(err)
+        assert not out_dir.exists() or not any(out_dir.iterdir())
+    else:
+        assert code in (0, 2), out + err

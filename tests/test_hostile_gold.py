@@ -1,0 +1,120 @@
+"""Hostile gold data: mutated copies of the shipped qa.jsonl, summaries.jsonl and meta.json.
+
+Whatever the bytes, validation returns Problems (it never raises), each printable on one line;
+loading raises the harness's own error; `harness gold validate` exits 1 with one problem a line.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness.errors import HarnessError
+from harness.gold import Problem, load_gold, validate_gold
+from test_hostile_support import (
+    ARTICLE, GOLD, HOSTILE, JSON_VALUES, assert_no_crash, assert_one_line, copy_gold, dump_json,
+    mutated_bytes, mutated_jsonl, run_cli,
+)
+
+JSONL_FILES = ["qa.jsonl", "summaries.jsonl"]
+ORIGINALS = {name: (GOLD / ARTICLE / name).read_bytes() for name in JSONL_FILES + ["meta.json", "article.txt"]}
+
+
+def _mutated_gold(tmp_path, name: str, data: bytes):
+    root = copy_gold(tmp_path)
+    (root / ARTICLE / name).write_bytes(data)
+    return root
+
+
+def _check_library(root) -> list[Problem]:
+    problems = validate_gold(root)
+    assert isinstance(problems, list) and all(isinstance(p, Problem) for p in problems)
+    for problem in problems:
+        assert_one_line(str(problem))
+    if problems:
+        with pytest.raises(HarnessError) as caught:
+            load_gold(root)
+        assert caught.value.exit_code == 1
+        assert_one_line(str(caught.value))
+    else:
+        load_gold(root)
+    return problems
+
+
+def _check_cli(capsys, root, problems: list[Problem]) -> None:
+    code, out, err = run_cli(capsys, ["gold", "validate", "--gold", root])
+    assert_no_crash(out, err)
+    lines = out.rstrip("\n").split("\n")
+    if not problems:
+        assert code == 0, out + err
+        return
+    assert code == 1, out + err
+    assert len(lines) == len(problems) + 1, "one line per problem, then the count"
+    assert lines[-1].startswith(f"{len(problems)} problem")
+    for line in lines[:-1]:
+        assert_one_line(line)
+        assert line.startswith(str(root)) or line.startswith("/") or ARTICLE in line
+
+
+@HOSTILE
+@given(data=st.data(), name=st.sampled_from(JSONL_FILES))
+def test_mutated_jsonl_gives_problems_never_exceptions(tmp_path, capsys, data, name):
+    mutated = data.draw(mutated_jsonl(ORIGINALS[name]))
+    root = _mutated_gold(tmp_path, name, mutated)
+    problems = _check_library(root)
+    _check_cli(capsys, root, problems)
+
+
+@HOSTILE
+@given(data=st.data(), name=st.sampled_from(["meta.json", "article.txt"]))
+def test_mutated_meta_and_article_give_problems_never_exceptions(tmp_path, capsys, data, name):
+    root = _mutated_gold(tmp_path, name, data.draw(mutated_bytes(ORIGINALS[name])))
+    _check_cli(capsys, root, _check_library(root))
+
+
+@HOSTILE
+@given(value=JSON_VALUES, ascii_only=st.booleans())
+def test_any_json_value_as_meta_json_is_a_problem(tmp_path, value, ascii_only):
+    root = _mutated_gold(tmp_path, "meta.json", dump_json(value, ascii_only))
+    assert _check_library(root)
+
+
+# (label, value, whether every field must reject it)
+HOSTILE_VALUES = [
+    ("lone-surrogate", "\ud800", True), ("surrogate-inside", "a\udfffb", True), ("nul", "\0", True),
+    ("escape-sequence", "\x1b[31mred", True), ("c1-control", "a\x85b", True),
+    ("newline", "line\nbreak", False), ("bidi-override", "\u202eevil", False), ("huge", "x" * 100_000, False),
+    ("surrogate-in-list", ["\ud800"], True), ("nested", {"nested": [["deep"]]}, True),
+    ("huge-int", 10**400, True), ("nan", float("nan"), True), ("null", None, True),
+]
+
+
+@pytest.mark.parametrize("label, value, rejected", HOSTILE_VALUES, ids=[v[0] for v in HOSTILE_VALUES])
+@pytest.mark.parametrize("field", ["id", "question", "answers", "evidence", "type", "surprise\n"])
+def test_hostile_qa_field_values_are_one_line_problems(tmp_path, capsys, field, label, value, rejected):
+    lines = ORIGINALS["qa.jsonl"].split(b"\n")
+    record = json.loads(lines[0])
+    record[field] = [value] if field == "answers" and isinstance(value, str) else value
+    lines[0] = dump_json(record, ascii_only=True)
+    root = _mutated_gold(tmp_path, "qa.jsonl", b"\n".join(lines))
+    problems = _check_library(root)
+    if rejected:
+        assert problems, "a hostile value must not pass validation"
+    _check_cli(capsys, root, problems)
+
+
+def test_deeply_nested_json_line_is_a_problem(tmp_path, capsys):
+    data = ORIGINALS["qa.jsonl"] + b"[" * 100_000 + b"\n"
+    root = _mutated_gold(tmp_path, "qa.jsonl", data)
+    problems = _check_library(root)
+    assert any(p.line == 72 for p in problems)
+    _check_cli(capsys, root, problems)
+
+
+def test_gold_dir_with_an_overlong_name_is_a_clean_error(capsys):
+    code, out, err = run_cli(capsys, ["gold", "validate", "--gold", "x" * 5000])
+    assert_no_crash(out, err)
+    assert code == 2 and len(err.strip().split("\n")) == 1
