@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from harness.config import EvalConfig, load_config
 from harness.errors import HarnessError
 from test_hostile_support import (
-    GOLD, HOSTILE, NASTY_STRINGS, NASTY_TEXT, NUMBERS, REPO, assert_no_crash, error_lines, fresh_dir,
+    GOLD, HOSTILE, NASTY_STRINGS, NASTY_TEXT, NUMBERS, REPO, assert_no_crash, assert_one_line, fresh_dir,
     mutated_bytes, run_cli,
 )
 
@@ -43,10 +43,9 @@ def _load(path, overrides=()) -> EvalConfig | None:
         return load_config(path, list(overrides))
     except HarnessError as error:
         assert error.exit_code == 2
-        lines = str(error).split("\n")
-        for line in lines:
+        for line in str(error).split("\n"):
             assert line.startswith(str(path)), line[:300]
-        error_lines("error: " + str(error))  # every line printable, nothing unencodable
+            assert_one_line(line)
         return None
 
 
@@ -162,7 +161,19 @@ def test_harness_run_on_a_broken_config_exits_2(tmp_path, capsys, monkeypatch, d
     assert_no_crash(out, err)
     if _load(config) is None:
         assert code == 2, out + err
-        error_lines(err)
+        lines = err.rstrip("\n").split("\n")
+        assert lines[0].startswith(f"error: {config}")
+        for line in lines:
+            assert str(config) in line
+            assert_one_line(line)
         assert not out_dir.exists() or not any(out_dir.iterdir())
     else:
         assert code in (0, 2), out + err
+
+
+@pytest.mark.parametrize("prompt", ["x" * 5000, "dir/" * 2000 + "p.jinja", "a\0b", "/etc/passwd\n", "../" * 50],
+                         ids=["long-name", "long-path", "nul", "newline", "dotdot"])
+def test_hostile_prompt_references_are_config_errors(tmp_path, prompt):
+    data = copy.deepcopy(BASE)
+    data["tasks"]["qa"]["prompt"] = prompt
+    assert _load(_write(tmp_path, _dump(data))) is None

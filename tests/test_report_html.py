@@ -142,7 +142,8 @@ def test_provenance(page, real_run):
     report, _ = real_run
     env = report["environment"]
     for value in (report["run_id"], report["gold"]["hash"], report["config_hash"], env["python"],
-                  env["packages"]["harness"], env["git_commit"] or "unknown", "200 resamples, seed 0"):
+                  env["packages"]["harness"], env["git_commit"] or "unknown", "200 resamples, seed 0",
+                  "stemmer on, tokenizer default", "extraction \"default\""):
         assert html.escape(value) in page
 
 

@@ -55,10 +55,19 @@ def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
+def printable(text: str) -> str:
+    """`text` with line breaks, control and format characters and lone surrogates escaped,
+    so a key from the YAML file cannot split or garble a one-line message."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _join(path: str, key: Any) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
-    return f"{path}.{key}" if path else str(key)
+    key = printable(str(key))
+    return f"{path}.{key}" if path else key
 
 
 def locate(loc: tuple[Any, ...]) -> _Place:

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import yaml
 from pydantic import ValidationError
 
-from harness.config._errors import validation_lines
+from harness.config._errors import printable, validation_lines
 from harness.config._models import EvalConfig
 from harness.errors import HarnessError
 
@@ -78,14 +78,17 @@ def apply_override(data: dict[str, Any], override: str) -> None:
     key, sep, raw = override.partition("=")
     if not sep or not key.strip():
         raise ValueError(f"--set {override!r}: expected KEY=VALUE, e.g. models.1.generation.max_new_tokens=32")
+    key = printable(key)
     try:
         value = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         raise ValueError(f"--set {key}: value {raw!r} is not valid YAML: {_yaml_problem(exc)}") from None
-    parts = key.strip().split(".")
+    except RecursionError:
+        raise ValueError(f"--set {key}: value nested too deeply") from None
+    parts = override.partition("=")[0].strip().split(".")
     node: Any = data
     for depth, part in enumerate(parts):
-        where = ".".join(parts[:depth]) or "the config"
+        where = printable(".".join(parts[:depth])) or "the config"
         last = depth == len(parts) - 1
         if isinstance(node, dict):
             if last:
@@ -95,7 +98,7 @@ def apply_override(data: dict[str, Any], override: str) -> None:
                     node[part] = {}  # creating missing mapping keys is allowed
                 node = node[part]
         elif isinstance(node, list):
-            if not part.lstrip("-").isdigit():
+            if not (part.lstrip("-").isascii() and part.lstrip("-").isdigit()):
                 raise ValueError(f"--set {key}: {where} is a list; {part!r} must be an index (0 to {len(node) - 1})")
             index = int(part)
             if not 0 <= index < len(node):
@@ -124,6 +127,7 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
             problems.append(f"{path}: {exc}")
     if problems:
         raise HarnessError("\n".join(problems))
+    _check_size(data, path)  # an override can bring its own aliases
     try:
         config = EvalConfig.model_validate(data)
     except ValidationError as exc:
@@ -144,7 +148,10 @@ def _check_prompts(config: EvalConfig, path: str | Path) -> None:
         try:
             check_template(task.prompt, Path(path).parent)
         except HarnessError as exc:
-            problems.append(f"{path}: tasks.{task_name}.prompt: {exc.message}")
+            problems.append(f"{path}: tasks.{task_name}.prompt: {printable(exc.message)}")
+        except (OSError, ValueError) as exc:  # a name the file system refuses (too long, NUL)
+            reason = getattr(exc, "strerror", None) or "not a usable file name"
+            problems.append(f"{path}: tasks.{task_name}.prompt: cannot be looked up as a file: {reason}")
     if problems:
         raise HarnessError("\n".join(problems))
 

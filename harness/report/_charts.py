@@ -39,9 +39,8 @@ def _plain(text: str) -> str:
 
 
 def _png(task: str, metrics: list[str], bars: list, confidence: float) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
+    # A bare Figure (no pyplot) renders PNG through the Agg canvas and leaves the process's
+    # global backend alone.
     from matplotlib.figure import Figure
 
     width = max(4.5, 1.2 + len(metrics) * (0.35 + 0.32 * len(bars)))

@@ -34,7 +34,7 @@ def _cell(value: Any) -> str:
     return value if isinstance(value, Html) else esc(value)
 
 
-def _table(header: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] = (), cls: str = "") -> str:
+def _table(header: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] = ()) -> str:
     numeric = set(numeric)
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
     body = "".join(
@@ -42,7 +42,7 @@ def _table(header: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] 
                          for i, c in enumerate(row)) + "</tr>"
         for row in rows
     )
-    return f'<table class="{esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _interval(metric: dict[str, Any] | None) -> Html:
@@ -97,7 +97,7 @@ def _scores(p: dict[str, Any]) -> str:
             parts.append(f"{name} {_number(score.get('f1'), 3)}")
         else:
             parts.append(f"{name} {_number(score, 3)}")
-    return " · ".join(parts)
+    return "\n".join(parts)
 
 
 def _task_section(report: dict[str, Any], task: str, predictions: list[dict[str, Any]]) -> str:
@@ -167,6 +167,14 @@ def _provenance(report: dict[str, Any]) -> str:
         ("platform", " ".join(str(env[k]) for k in ("platform", "machine", "device") if env.get(k))),
         ("bootstrap", f"{boot.get('resamples')} resamples, seed {boot.get('seed')}, confidence {boot.get('confidence')}"),
     ]
+    scoring = report.get("scoring", {})
+    if "qa" in scoring:
+        qa = scoring["qa"]
+        facts.append(("QA scoring", f"extraction {json.dumps(qa.get('extraction'))}, abstain phrase {json.dumps(qa.get('abstain_phrase'))}"))
+    if "summarization" in scoring:
+        rouge = scoring["summarization"]
+        facts.append(("ROUGE", f"{rouge.get('engine')}, stemmer {'on' if rouge.get('use_stemmer') else 'off'}, "
+                               f"tokenizer {rouge.get('tokenizer')}, value {rouge.get('value')}"))
     listing = "".join(f"<dt>{esc(k)}</dt><dd>{_cell(v)}</dd>" for k, v in facts)
     packages = _table(["package", "version"], ([k, v or "not installed"] for k, v in env.get("packages", {}).items()))
     models = _table(["model", "backend", "model ref", "revision", "sha256", "generation"], (
@@ -193,7 +201,7 @@ def _items(predictions: list[dict[str, Any]]) -> str:
         f'<tr data-model="{esc(p["model"])}" data-task="{esc(p["task"])}">'
         + "".join(f"<td>{_cell(c)}</td>" for c in (
             p["model"], p["task"], p["id"], _text(_prompt(p)), _references(p.get("references") or []),
-            _text(_prediction(p)), _text(p.get("answer")), _scores(p)))
+            _text(_prediction(p)), _text(p.get("answer")), Html(f'<div class="scores">{esc(_scores(p))}</div>')))
         + "</tr>"
         for p in predictions
     )
@@ -251,7 +259,7 @@ tbody tr:nth-child(even){background:#fafafa}td.num{text-align:right;white-space:
 img.chart{max-width:100%;height:auto;display:block;margin:.5rem 0}pre{background:#f6f8fa;padding:.5rem;overflow:auto;font-size:12px}
 dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem}dt{font-weight:600}dd{margin:0}
 .filters{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;position:sticky;top:0;background:#fff;padding:.4rem 0;z-index:1}
-tr[hidden]{display:none}
+tr[hidden]{display:none}.scores{white-space:pre;font-variant-numeric:tabular-nums}
 """
 
 

@@ -7,14 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from harness.report._atomic import write_atomic
+from harness.report._html import render_html
 from harness.report._markdown import render_markdown
 
 
 def write_report(out: Path, report: dict[str, Any], predictions: list[dict[str, Any]]) -> None:
-    """predictions.jsonl and report.md first, report.json last: its presence marks a finished run."""
+    """predictions.jsonl, report.md and report.html first, report.json last: its presence marks a finished run."""
     lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions)
     write_atomic(out / "predictions.jsonl", lines)
     write_atomic(out / "report.md", render_markdown(report, predictions))
+    write_atomic(out / "report.html", render_html(report, predictions))
     write_atomic(out / "report.json", json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
