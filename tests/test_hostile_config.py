@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from harness.config import EvalConfig, load_config
 from harness.errors import HarnessError
 from test_hostile_support import (
-    GOLD, HOSTILE, NASTY_STRINGS, NASTY_TEXT, NUMBERS, REPO, assert_no_crash, assert_one_line, fresh_dir,
+    GOLD, HOSTILE, HOSTILE_CLI, NASTY_STRINGS, NASTY_TEXT, NUMBERS, REPO, assert_no_crash, assert_one_line, fresh_dir,
     mutated_bytes, run_cli,
 )
 
@@ -151,7 +151,7 @@ def test_model_and_config_names_cannot_carry_line_breaks_or_paths(tmp_path, name
     assert _load(_write(tmp_path, _dump(data))) is None
 
 
-@HOSTILE
+@HOSTILE_CLI
 @given(data=mutated_structure())
 def test_harness_run_on_a_broken_config_exits_2(tmp_path, capsys, monkeypatch, data):
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))

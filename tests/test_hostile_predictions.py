@@ -17,7 +17,7 @@ from harness.backends.predictions import read_predictions
 from harness.errors import HarnessError
 from harness.gold import load_gold
 from test_hostile_support import (
-    GOLD, HOSTILE, JSON_VALUES, NASTY_TEXT, assert_no_crash, assert_one_line, dump_json, error_lines,
+    GOLD, HOSTILE, HOSTILE_CLI, JSON_VALUES, NASTY_TEXT, assert_no_crash, assert_one_line, dump_json, error_lines,
     fresh_dir, mutated_jsonl, run_cli,
 )
 
@@ -98,7 +98,7 @@ def _config(directory, predictions) -> str:
     return path
 
 
-@HOSTILE
+@HOSTILE_CLI
 @given(data=st.data())
 def test_harness_run_replaying_a_mutated_file_exits_0_or_2(tmp_path, capsys, monkeypatch, data):
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))

@@ -25,6 +25,8 @@ HOSTILE = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large],
 )
+# For properties that run a whole command (an evaluation run) per example.
+HOSTILE_CLI = settings(HOSTILE, max_examples=30)
 
 # Characters that break naive code: NUL, controls, lone surrogates, bidi overrides, line
 # separators JSON allows raw, look-alike slashes, Markdown/HTML markup.

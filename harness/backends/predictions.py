@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from harness.backends._base import Backend, Request, Result
 from harness.errors import HarnessError
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def read_predictions(path: Path) -> dict[str, str]:
     """Map item id -> prediction; a malformed line is an error naming path:line."""
+    label = str(path) if str(path).isprintable() else ascii(str(path))  # one line, whatever the name
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HarnessError(f"{path}: cannot read predictions file ({exc})") from exc
+        # split on "\n" only: str.splitlines() would also split inside a JSON string holding a
+        # raw U+2028 or U+0085, which json.dumps(ensure_ascii=False) writes unescaped.
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise HarnessError(f"{label}: cannot read predictions file ({exc})") from None
     predictions: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            item_id, text = _parse_line(line, f"{path}:{number}")
+            item_id, text = _parse_line(line, f"{label}:{number}")
             if item_id in predictions:
-                raise HarnessError(f"{path}:{number}: duplicate id {item_id!r}")
+                raise HarnessError(f"{label}:{number}: duplicate id {item_id!r}")
             predictions[item_id] = text
     return predictions
 
@@ -31,12 +37,17 @@ def _parse_line(line: str, where: str) -> tuple[str, str]:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise HarnessError(f"{where}: not valid JSON ({exc.msg})") from exc
+        raise HarnessError(f"{where}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise HarnessError(f"{where}: not valid JSON (arrays or objects nested too deeply)") from None
     if not isinstance(row, dict):
         raise HarnessError(f'{where}: expected an object {{"id": ..., "prediction": ...}}')
     item_id, text = row.get("id"), row.get("prediction")
     if not isinstance(item_id, str) or not isinstance(text, str):
         raise HarnessError(f'{where}: "id" and "prediction" must both be strings')
+    if _SURROGATE.search(item_id + text):
+        raise HarnessError(f"{where}: a lone surrogate escape (\\ud800-\\udfff) is not text; "
+                           "write the character itself or a valid surrogate pair")
     return item_id, text
 
 

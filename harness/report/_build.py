@@ -49,6 +49,12 @@ def _model_entry(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _devices(models: list[dict[str, Any]]) -> str:
+    """The devices local models ran on ("cpu", "cuda:0", ...); "none" when nothing ran locally."""
+    devices = sorted({str(m["run"].runtime["device"]) for m in models if m["run"].runtime.get("device")})
+    return ", ".join(devices) or "none"
+
+
 def build_report(run_id: str, created: dt.datetime, config: EvalConfig, config_path: Path, gold: Gold,
                  models: list[dict[str, Any]], selection: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -61,7 +67,7 @@ def build_report(run_id: str, created: dt.datetime, config: EvalConfig, config_p
         "selection": selection,
         "gold": {"path": str(config.gold), "hash": gold.hash, "articles": len(gold.articles),
                  "qa": len(gold.qa), "summaries": len(gold.summaries)},
-        "environment": environment(Path.cwd()),
+        "environment": environment(Path.cwd()) | {"device": _devices(models)},
         "scoring": _scoring(config),
         "models": [_model_entry(entry) for entry in models],
     }
