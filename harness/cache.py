@@ -14,6 +14,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
+from harness.errors import HarnessError
+
 
 def cache_dir() -> Path:
     """HARNESS_CACHE_DIR, or ~/.cache/harness."""
@@ -32,11 +34,18 @@ class PredictionCache:
 
     def __init__(self, path: Path | None):
         self._db = None
-        if path is not None:
+        if path is None:
+            return
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=60)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS predictions (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        except (OSError, sqlite3.Error) as error:
+            raise HarnessError(
+                f"prediction cache {path}: cannot open ({error}); set HARNESS_CACHE_DIR to a writable "
+                "directory or pass --no-cache"
+            ) from None
 
     @classmethod
     def default(cls, enabled: bool = True) -> "PredictionCache":

@@ -36,23 +36,38 @@ def read_run_log(path: Path) -> dict[tuple[str, str, str], dict[str, Any]]:
 
 
 class RunLog:
-    """Appends records; each `append_batch` ends with flush + fsync."""
+    """Appends records; each `append_batch` is written and fsynced before it returns."""
 
     def __init__(self, path: Path):
         self.path = path
-        _drop_torn_tail(path)
-        self._file = open(path, "ab")
+        try:
+            _drop_torn_tail(path)
+            self._fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise HarnessError(f"{path}: cannot open the run log: {error.strerror or error}") from None
 
     def append_batch(self, records: Iterable[dict[str, Any]]) -> None:
         data = b"".join(json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in records)
         if not data:
             return
-        self._file.write(data)
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        if self._fd is None:
+            raise HarnessError(f"{self.path}: the run log was closed after an earlier error")
+        try:
+            view = memoryview(data)
+            while view:  # unbuffered: a failed write leaves no bytes behind to fail again at close
+                view = view[os.write(self._fd, view):]
+            os.fsync(self._fd)
+        except OSError as error:
+            self.close()  # nothing more goes after a possibly torn line; resume drops it
+            raise HarnessError(
+                f"{self.path}: cannot append to the run log: {error.strerror or error}; "
+                "finished predictions up to here are kept: fix it, then rerun with --resume"
+            ) from None
 
     def close(self) -> None:
-        self._file.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _drop_torn_tail(path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.errors import HarnessError
@@ -56,7 +56,7 @@ def _check_cli(capsys, root, problems: list[Problem]) -> None:
     assert lines[-1].startswith(f"{len(problems)} problem")
     for line in lines[:-1]:
         assert_one_line(line)
-        assert line.startswith(str(root)) or line.startswith("/") or ARTICLE in line
+        assert line.startswith(str(root)), line[:300]
 
 
 @HOSTILE
@@ -68,14 +68,14 @@ def test_mutated_jsonl_gives_problems_never_exceptions(tmp_path, capsys, data, n
     _check_cli(capsys, root, problems)
 
 
-@HOSTILE
+@settings(HOSTILE, max_examples=60)
 @given(data=st.data(), name=st.sampled_from(["meta.json", "article.txt"]))
 def test_mutated_meta_and_article_give_problems_never_exceptions(tmp_path, capsys, data, name):
     root = _mutated_gold(tmp_path, name, data.draw(mutated_bytes(ORIGINALS[name])))
     _check_cli(capsys, root, _check_library(root))
 
 
-@HOSTILE
+@settings(HOSTILE, max_examples=60)
 @given(value=JSON_VALUES, ascii_only=st.booleans())
 def test_any_json_value_as_meta_json_is_a_problem(tmp_path, value, ascii_only):
     root = _mutated_gold(tmp_path, "meta.json", dump_json(value, ascii_only))

@@ -22,7 +22,8 @@ from test_hostile_support import (
 )
 
 _GOLD = load_gold(GOLD)
-ITEM_IDS = [q.id for q in _GOLD.qa] + [f"{a}/{s}" for a in _GOLD.articles for s in ("headline", "one_sentence", "short")]
+ITEM_IDS = [q.id for q in _GOLD.qa] + [f"{a}/{style}" for a in _GOLD.articles
+                                       for style in ("headline", "one_sentence", "short")]
 VALID = b"".join(json.dumps({"id": i, "prediction": f"answer to {i}"}).encode() + b"\n" for i in ITEM_IDS[:12])
 
 
@@ -104,8 +105,8 @@ def test_harness_run_replaying_a_mutated_file_exits_0_or_2(tmp_path, capsys, mon
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
     predictions = _file(tmp_path, data.draw(st.one_of(mutated_jsonl(VALID), hostile_lines())))
     config = _config(predictions.parent, predictions)
-    code, out, err = run_cli(capsys, ["run", config, "--output", predictions.parent / "out", "--limit", "3",
-                                      "--no-cache"])
+    code, out, err = run_cli(capsys, ["run", config, "--output", predictions.parent / "out",
+                                      "--limit", "3", "--no-cache"])
     assert_no_crash(out, err)
     if _read(predictions) is None:
         assert code == 2, out + err

@@ -21,7 +21,7 @@ ARTICLE = "kim-putin-talks"
 
 # Deterministic in CI: the same examples on every run, no example database.
 HOSTILE = settings(
-    derandomize=True, database=None, deadline=None, max_examples=120,
+    derandomize=True, database=None, deadline=None, max_examples=100,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large],
 )

