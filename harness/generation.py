@@ -33,9 +33,15 @@ class ModelRun:
 def _record(model: str, item: EvalItem, key: str, text: str | None, error: str | None,
             prompt_tokens: int | None = None, completion_tokens: int | None = None) -> dict[str, Any]:
     return {
-        "model": model, "task": item.task, "id": item.id, "cache_key": key, "prediction": text,
-        "error": error, "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+        "model": model, "task": item.task, "id": item.id, "cache_key": key, "prediction": _valid_text(text),
+        "error": _valid_text(error), "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
     }
+
+
+def _valid_text(text: str | None) -> str | None:
+    """Model output as valid Unicode: a lone surrogate (a server's stray "\ud800") becomes "?"
+    instead of breaking every UTF-8 file the run writes."""
+    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def run_model(model_config, items: list[EvalItem], resumed: dict, cache: PredictionCache, log: RunLog) -> ModelRun:

@@ -99,7 +99,9 @@ def test_chat_and_completions_against_llama_cpp(llama_server, monkeypatch):
     chat = _model(llama_server, api_key_env="LLAMA_TEST_KEY", max_concurrency=2)
     summary = Request(id="k/headline", task="summarization", prompt="Write a headline: Kim meets Putin.")
     results = _generate(chat, [QUESTION, summary], max_new_tokens=16)
-    completions = _generate(chat.model_copy(update={"api": "completions"}), [QUESTION],
+    # A raw completion continues text (no chat template), so give it text to continue.
+    continuation = Request(id="k-c001", task="qa", prompt="The capital of France is the city of")
+    completions = _generate(chat.model_copy(update={"api": "completions"}), [continuation],
                             max_new_tokens=8)
 
     for result in [*results.values(), *completions.values()]:
