@@ -48,18 +48,26 @@ def _is_inline(template_ref: str) -> bool:
     return "{{" in template_ref or "{%" in template_ref
 
 
+def _is_file(path: Path) -> bool:
+    """Path.is_file, but a name the OS refuses (too long, NUL) is simply not a file."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def load_template_source(template_ref: str, config_dir: str | Path | None = None) -> tuple[str, str]:
     """(label, source) of a template reference; the label names it in error messages."""
     if _is_inline(template_ref):
         return "inline prompt", template_ref
     shipped = PROMPTS_DIR / template_ref
-    if "/" not in template_ref and "\\" not in template_ref and shipped.is_file():
+    if "/" not in template_ref and "\\" not in template_ref and _is_file(shipped):
         return template_ref, shipped.read_text(encoding="utf-8")
     candidates = [Path(template_ref)]
     if config_dir is not None and not Path(template_ref).is_absolute():
         candidates.append(Path(config_dir) / template_ref)
     for candidate in candidates:
-        if candidate.is_file():
+        if _is_file(candidate):
             try:
                 return str(candidate), candidate.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
