@@ -193,8 +193,9 @@ def row(name: str, r: dict[str, Any], fast_s: float) -> str:
 
 def report(args: Any, results: dict[str, Any]) -> None:
     fast_name = f"fast (batch {args.batch_sizes[0]})"
-    fast_s = results[fast_name]["wall_s"]
-    print(f"\n{results['n']} questions, {args.runs} run(s) each (median), threads "
+    fast_s = results["paths"][fast_name]["wall_s"]
+    print(f"\n{results['n']} questions, {args.runs} run(s) each (median; naive "
+          f"{args.naive_runs or args.runs}), threads "
           f"{results['threads']}, load average before/after {results['load_before']} / "
           f"{os.getloadavg()[0]:.2f}\n")
     print("| path | wall s | prompt tokens processed | tokens generated | generated tok/s | x fast |")
@@ -219,6 +220,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="12 questions, 1 run")
     parser.add_argument("--batch-sizes", default="32,16,8", help="fast path batch sizes; first is reported")
+    parser.add_argument("--naive-runs", type=int, help="runs of the slow naive path (default: --runs)")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-llamacpp", action="store_true")
@@ -238,6 +240,9 @@ def measure(args: Any) -> dict[str, Any]:
     generation = model_config.generation
     results: dict[str, Any] = {"n": len(requests), "paths": {}, "threads": args.threads,
                                "load_before": f"{os.getloadavg()[0]:.2f}"}
+    if not args.skip_llamacpp:  # first, while no torch threads are around
+        gguf = locate_gguf(model_config.gguf).path
+        llama = llamacpp_runs(gguf, requests, generation, args.runs)
     cache = cache_dir()  # HARNESS_CACHE_DIR or its default
     results["load"] = {} if args.skip_load else load_times(model_config)
     backend, results["load"]["cached_s_harness_cache"] = timed_load(model_config, cache)
@@ -248,7 +253,7 @@ def measure(args: Any) -> dict[str, Any]:
                 args.runs, lambda: run_backend(backend, requests, generation, True, size))
         if not args.skip_naive:
             paths["naive (generate, batch 1)"] = median_runs(
-                args.runs, lambda: run_backend(backend, requests, generation, False, 1))
+                args.naive_runs or args.runs, lambda: run_backend(backend, requests, generation, False, 1))
     results["peak_rss"] = memory.peak
     fast = paths[f"fast (batch {args.batch_sizes[0]})"]
     naive = paths.get("naive (generate, batch 1)", fast)
@@ -257,8 +262,7 @@ def measure(args: Any) -> dict[str, Any]:
     batches = math.ceil(len(requests) / args.batch_sizes[0])
     results["floor"] = floor(backend, requests, args.batch_sizes[0], fast["decode_steps"] - batches)
     if not args.skip_llamacpp:
-        gguf = locate_gguf(model_config.gguf).path
-        paths["llama.cpp (in-process, sequential)"] = llamacpp_runs(gguf, requests, generation, args.runs)
+        paths["llama.cpp (in-process, sequential)"] = llama
     return results
 
 

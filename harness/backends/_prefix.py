@@ -10,6 +10,7 @@ once, so later steps only compute the rows still going, and is yielded right awa
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
@@ -146,7 +147,7 @@ def _step(model: Any, cache: Any, ids: Any, attention: Any, positions: Any) -> A
 
     with torch.inference_mode():
         cache.begin(attention)
-        kwargs = {_cache_argument(model): cache}
+        kwargs = {_cache_argument(type(model)): cache}
         output = model(input_ids=ids, position_ids=positions, use_cache=True,
                        logits_to_keep=1, **kwargs)
         return output.logits[:, -1].argmax(dim=-1)
@@ -168,7 +169,8 @@ def _left_padded(batch: list[Row], prefix_len: int, pad_id: int, device: Any) ->
     return ids, (offsets >= 0).long(), prefix_len + offsets.clamp(min=0)
 
 
-def _cache_argument(model: Any) -> str:
+@functools.lru_cache(maxsize=8)
+def _cache_argument(model_class: type) -> str:
     """transformers 5 calls the cache argument `cache`; earlier versions `past_key_values`."""
-    parameters = inspect.signature(model.forward).parameters
+    parameters = inspect.signature(model_class.forward).parameters
     return "cache" if "cache" in parameters else "past_key_values"

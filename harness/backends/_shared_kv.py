@@ -20,8 +20,8 @@ from typing import Any, Iterator, NamedTuple
 import torch
 
 ATTENTION_NAME = "harness_shared_prefix"
-# torch's fused CPU attention that also returns the log-sum-exp (a private op: when a torch
-# version lacks it, the same math runs unfused).
+# torch's fused CPU attention that also returns the log-sum-exp (a private op: on other
+# devices, or a torch version without it, the same math runs unfused).
 try:
     _FLASH: Any = torch.ops.aten._scaled_dot_product_flash_attention_for_cpu
 except (AttributeError, RuntimeError):
@@ -108,7 +108,7 @@ def _prefix_part(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
     once per step rather than once per row. keys/values: (1, heads, prefix_len, head_dim)."""
     rows, heads, queries, dim = query.shape
     stacked = query.transpose(0, 1).reshape(1, heads, rows * queries, dim)
-    if _FLASH is not None:  # fused, and it also returns the log-sum-exp
+    if _FLASH is not None and query.device.type == "cpu":  # fused, also returns the lse
         out, lse = _FLASH(stacked, keys, values, 0.0, False, scale=scale)[:2]
     else:
         scores = (stacked @ keys.transpose(2, 3)) * scale

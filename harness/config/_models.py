@@ -232,7 +232,13 @@ class TransformersModel(_ModelBase):
         default="auto", description="Weight dtype."
     )
     batch_size: int = Field(default=8, ge=1, le=4096, description="Items generated per batch.")
-    threads: int | None = Field(default=None, ge=1, le=1024, description="CPU threads for torch (default: torch's).")
+    threads: int | None = Field(
+        default=None, ge=1, le=1024, description="CPU threads for torch (default: every core of the machine)."
+    )
+    fast_path: bool = Field(
+        default=True,
+        description="Greedy decoding shares each article's prefix pass across its questions; false: plain generate().",
+    )
     trust_remote_code: bool = Field(
         default=False, description="Allow code from the model repository to run (off unless set)."
     )
