@@ -61,3 +61,8 @@ def test_bad_rules_are_harness_errors():
         check_extraction_rule("nope")
     check_extraction_rule({"regex": r"(\d+)"})
     check_extraction_rule("first_line")
+
+
+def test_default_strips_the_answer_to_this_question_lead_in():
+    assert extract_answer("The answer to this question is: 2017.") == "2017"
+    assert extract_answer("The answer to the question is more than 10,000.") == "more than 10,000"

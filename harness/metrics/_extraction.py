@@ -5,7 +5,7 @@ Rules: "none" (the raw text, stripped), "first_line" (the first non-empty line, 
 the whole match; no match gives ""), and "default":
 1. take the first non-empty line (a line that is only a label such as "Answer:" is skipped);
 2. repeatedly strip a leading lead-in: "According to/Based on the article/text/passage/context,",
-   "The (short/final) answer is/would be", "(Short/Final) Answer:", "A:", "Response:";
+   "The (short/final) answer (to this question) is/would be", "(Short/Final) Answer:", "A:", "Response:";
 3. strip markdown emphasis and surrounding quotes (** __ * ` " ' and curly quotes);
 4. strip one trailing period (also one followed by a closing quote or emphasis), except after a
    dotted acronym ("U.S."); the result is stripped of whitespace.
@@ -25,7 +25,7 @@ EXTRACTION_RULES = ("default", "none", "first_line")
 
 _LABEL = (
     r"(?:according to|based on) (?:the )?(?:article|text|passage|context|story)\s*[,:]?"
-    r"|(?:so,?\s+)?the (?:short |final |correct )?answer (?:is|would be)\s*[:\-\u2013\u2014]?"
+    r"|(?:so,?\s+)?the (?:short |final |correct )?answer (?:to (?:this|the) question )?(?:is|would be)\s*[:\-\u2013\u2014]?"
     r"|(?:short |final )?answer\s*[:\-\u2013\u2014]"
     r"|a\s*:"
     r"|response\s*:"
