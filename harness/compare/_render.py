@@ -64,7 +64,7 @@ def _task_table(comparison: Comparison, task: str) -> list[str]:
              "|---|---|---:|---:|---:|---|---|"]
     for row in (r for r in comparison.rows if r.task == task):
         lines.append(f"| {cell(row.model)} | {cell(row.metric)} | {row.n} | {_number(row.base)} | "
-                     f"{_number(row.head)} | {_delta(row)} | {_verdict(comparison, row)} |")
+                     f"{_number(row.head)} | {_delta(row)} | {_verdict_text(row)} |")
     return lines + [""]
 
 
@@ -78,7 +78,7 @@ def _delta(row: Row) -> str:
     return f"{row.delta:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]"
 
 
-def _verdict(comparison: Comparison, row: Row) -> str:
+def _verdict_text(row: Row) -> str:
     text = f"{_SYMBOLS[row.verdict]} {row.verdict}"
     if row.verdict != REGRESSED:
         return text
