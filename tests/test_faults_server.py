@@ -39,7 +39,7 @@ class Saboteur(threading.Thread):
     def run(self) -> None:
         try:
             deadline = time.monotonic() + 120
-            while len(event_ids(self.events, "sent")) < self.after and time.monotonic() < deadline:
+            while not self._requests_in_flight() and time.monotonic() < deadline:
                 time.sleep(0.01)
             kill(self.server)
             self.killed_at = time.monotonic()
@@ -48,6 +48,13 @@ class Saboteur(threading.Thread):
                 self.server = self.start_server()
         except BaseException as error:  # reported by the test, not lost in the thread
             self.error = error
+
+    def _requests_in_flight(self) -> bool:
+        """Enough answered, and some received but not yet answered: the moment to kill."""
+        sent = event_ids(self.events, "sent")
+        if len(sent) < self.after:
+            return False
+        return bool(set(event_ids(self.events, "recv")) - set(sent))
 
     def stop(self) -> None:
         self.join(timeout=60)
