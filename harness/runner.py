@@ -8,14 +8,13 @@ cache makes re-runs and added models cheap across output directories.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness.cache import PredictionCache
-from harness.config import EvalConfig, config_hash, load_config, resolved_config
+from harness.config import EvalConfig, config_hash, load_config
 from harness.errors import HarnessError
 from harness.generation import run_model
 from harness.gold import load_gold
@@ -78,10 +77,16 @@ def _score_model(name: str, run, items: dict[str, list[EvalItem]], config: EvalC
             tasks[task_name]["extra_metrics"] = _extra_metrics(task, task_items, scored)
         tasks[task_name]["items"] = [  # per-item values, for paired comparison of two reports
             {"id": item.id, "article_id": item.article_id, "group": item.group,
-             "scores": {m: metric_value(task_name, s["scores"], m) for m in task.metrics}}
+             "scores": {m: metric_value(s["scores"], m) for m in task.metrics}}
             for item, s in zip(task_items, scored)
         ]
     return tasks, lines
+
+
+@functools.lru_cache(maxsize=None)
+def _loaded_metric(path: str):
+    """An `evaluate` module, loaded once however many models a run scores with it."""
+    return load_extra_metric(path)
 
 
 def _extra_metrics(task, items: list[EvalItem], scored: list[dict]) -> dict[str, Any]:
@@ -89,7 +94,7 @@ def _extra_metrics(task, items: list[EvalItem], scored: list[dict]) -> dict[str,
     answers = [s["answer"] for s in scored]
     references = [list(item.references) or [""] for item in items]  # unanswerable: the empty answer
     return {
-        extra.name: compute_extra_metric(load_extra_metric(extra.path), answers, references, extra.kwargs)
+        extra.name: compute_extra_metric(_loaded_metric(extra.path), answers, references, extra.kwargs)
         for extra in task.extra_metrics
     }
 

@@ -44,10 +44,10 @@ def score_summary(item: EvalItem, record: dict[str, Any], task) -> dict[str, Any
 SCORERS = {"qa": score_qa, "summarization": score_summary}
 
 
-def metric_value(task_name: str, scores: dict[str, Any], metric: str) -> float:
-    """The per-item number a metric averages: QA scores directly, ROUGE its F1."""
+def metric_value(scores: dict[str, Any], metric: str) -> float:
+    """The per-item number a metric averages: a QA score as it is, a ROUGE score its F1."""
     value = scores[metric]
-    return value["f1"] if task_name == "summarization" else float(value)
+    return float(value["f1"] if isinstance(value, dict) else value)
 
 
 def aggregate(task_name: str, task, items: list[EvalItem], scored: list[dict[str, Any]], bootstrap) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def _metrics(task_name: str, task, items: list[EvalItem], scored: list[dict[str,
     clusters = [item.article_id for item in items]
     out = {}
     for metric in task.metrics:
-        values = [metric_value(task_name, s["scores"], metric) for s in scored]
+        values = [metric_value(s["scores"], metric) for s in scored]
         out[metric] = mean_with_ci(values, clusters, **options)
         if task_name == "summarization":
             for part in ("precision", "recall"):

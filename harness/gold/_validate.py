@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ._parse import ArticleSource, Record, parse_tree
 from ._problem import Problem, for_display, shown

@@ -16,6 +16,7 @@ import json
 from typing import Any, Iterable
 
 from harness.report._charts import metric_chart
+from harness.scoring import metric_value
 
 WORST_ITEMS = 5
 TASKS = {"qa": ("Question answering", "by_type", "question type"),
@@ -59,9 +60,8 @@ def _number(value: Any, digits: int = 1) -> str:
 
 
 def item_value(prediction: dict[str, Any], metric: str) -> float:
-    """The per-item number a metric averages (ROUGE: its F1)."""
-    score = prediction["scores"].get(metric, 0.0)
-    return float(score["f1"] if isinstance(score, dict) else score)
+    """The per-item number a metric averages (ROUGE: its F1); 0 for a metric the item lacks."""
+    return metric_value(prediction["scores"], metric) if metric in prediction["scores"] else 0.0
 
 
 def _references(references: list[str]) -> Html:

@@ -8,6 +8,8 @@ import html
 import re
 from typing import Any
 
+from harness.scoring import metric_value
+
 WORST_ITEMS = 5
 _MARKUP = re.compile(r"([\\`*_{}\[\]<>#+!~|])")
 # Control characters (NUL, ESC: terminal escapes), bidi overrides and isolates (they reorder
@@ -64,8 +66,7 @@ def _task_section(report: dict[str, Any], task: str, predictions: list[dict[str,
 
 def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> list[str]:
     def value(p: dict[str, Any]) -> float:
-        score = p["scores"][metric]
-        return score["f1"] if isinstance(score, dict) else score
+        return metric_value(p["scores"], metric)
 
     rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (value(p), p["model"], p["id"]))
     lines = [f"### {task}: worst items by {metric}", ""]
