@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
 from harness.errors import HarnessError
-
-
-def cache_dir() -> Path:
-    """HARNESS_CACHE_DIR, or ~/.cache/harness."""
-    return Path(os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "harness")
+from harness.files import cache_dir
 
 
 def prediction_key(identity: dict[str, Any], generation: dict[str, Any], system: str | None, prompt: str) -> str:

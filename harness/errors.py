@@ -1,4 +1,7 @@
-"""The one error type users see. The CLI turns it into a one-line message and an exit code."""
+"""The one error type users see, and how text from files is made safe to quote in its message.
+
+The CLI turns a HarnessError into a one-line message and an exit code.
+"""
 
 
 class HarnessError(Exception):
@@ -14,3 +17,17 @@ class HarnessError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line: line breaks, control and format characters (bidi
+    marks, NUL) and lone surrogates become backslash escapes; other characters stay."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def shown(value: object, width: int = 80) -> str:
+    """A value from a user's file, quoted into a message: printable, at most `width` characters."""
+    text = printable(str(value))
+    return text if len(text) <= width else text[: width - 3] + "..."

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from harness.backends._gguf import cache_dir, file_sha256, locate_gguf
+from harness.backends._gguf import file_sha256, locate_gguf
+from harness.files import cache_dir
 from harness.config import GGUFSource
 from harness.errors import HarnessError
 

@@ -13,7 +13,7 @@ import pytest
 
 from harness.cli import main
 from harness.errors import HarnessError
-from harness.report._atomic import write_atomic
+from harness.files import write_atomic
 from harness.runlog import RUN_LOG_NAME
 from test_faults_support import N_ITEMS, read_jsonl, run_harness, write_config
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.files import cache_dir, write_atomic
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,6 @@ class GGUFFile:
     path: Path
     model_ref: str
     revision: str | None
-
-
-def cache_dir() -> Path:
-    """HARNESS_CACHE_DIR, default ~/.cache/harness."""
-    return Path(os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "harness")
 
 
 def locate_gguf(source: Any) -> GGUFFile:
@@ -99,7 +95,7 @@ def file_sha256(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         memo[key] = digest.hexdigest()
-        _write_json_atomic(memo_path, memo)
+        write_atomic(memo_path, json.dumps(memo, indent=1, sort_keys=True))
     return memo[key]
 
 
@@ -108,14 +104,6 @@ def _read_json(path: Path) -> dict[str, str]:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _write_json_atomic(path: Path, data: dict[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, sort_keys=True)
-    os.replace(tmp, path)
 
 
 def converted_dir(sha256: str) -> Path:

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 
 from harness.backends._registry import BACKENDS
 from harness.config._models import MODEL_CLASSES, EvalConfig
+from harness.errors import printable
 
 _TAGS: dict[str, type[BaseModel]] = {
     typing.get_args(cls.model_fields["backend"].annotation)[0]: cls for cls in MODEL_CLASSES
@@ -53,14 +54,6 @@ def _is_union(tp: Any) -> bool:
 
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def printable(text: str) -> str:
-    """`text` with line breaks, control and format characters and lone surrogates escaped,
-    so a key from the YAML file cannot split or garble a one-line message."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _join(path: str, key: Any) -> str:

@@ -11,9 +11,9 @@ from typing import Any, Sequence
 import yaml
 from pydantic import ValidationError
 
-from harness.config._errors import printable, validation_lines
+from harness.config._errors import validation_lines
 from harness.config._models import EvalConfig
-from harness.errors import HarnessError
+from harness.errors import HarnessError, printable
 
 MAX_VALUES = 100_000
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.report._atomic import write_atomic
+from harness.files import write_atomic
 from harness.report._html import render_html
 from harness.report._markdown import render_markdown
 

@@ -1,0 +1,85 @@
+"""The harness's file-system conventions: where its cache lives, and writes that are atomic.
+
+A reader of any file the harness writes (report, gold file, cache entry, converted weights)
+sees the old content or the new one, never half of either: data goes to a synced temporary
+file in the same directory, which is then renamed over the target.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from harness.errors import HarnessError
+
+
+def cache_dir() -> Path:
+    """HARNESS_CACHE_DIR, or ~/.cache/harness: converted weights and the prediction cache."""
+    return Path(os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "harness")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write one file atomically; a HarnessError (exit 2) names the file when that fails."""
+    replace_files({Path(path): data})
+
+
+def replace_files(contents: dict[Path, str | bytes]) -> None:
+    """Write several files: each to a synced temporary file first, then all renamed over their
+    targets, so a failure before the renames leaves every target as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in contents.items():
+            staged.append((_stage(Path(path), data), Path(path)))
+        for temp, path in staged:
+            os.replace(temp, path)
+    except OSError as error:
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+        target = Path(error.filename) if error.filename else next(iter(contents))
+        kept = "; the previous file is unchanged" if target.exists() else ""
+        raise HarnessError(f"{target}: cannot write: {error.strerror or error}{kept}") from None
+    except BaseException:
+        for temp, _ in staged:
+            Path(temp).unlink(missing_ok=True)
+        raise
+    for directory in {path.parent for path in contents}:
+        _fsync_dir(Path(directory))
+
+
+def _stage(path: Path, data: str | bytes) -> str:
+    """A synced temporary file beside `path` holding `data`, with the target's permissions
+    (or the umask's, for a new file: mkstemp's 0600 would hide a report from its readers)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+            os.fchmod(file.fileno(), mode)
+            file.write(payload)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
