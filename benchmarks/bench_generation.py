@@ -35,7 +35,7 @@ from harness.backends import create_backend  # noqa: E402
 from harness.backends._gguf import cache_dir, locate_gguf  # noqa: E402
 from harness.config import load_config  # noqa: E402
 from harness.gold import load_gold  # noqa: E402
-from harness.items import build_items  # noqa: E402
+from harness.run._items import build_items  # noqa: E402
 from harness.metrics import extract_answer  # noqa: E402
 
 

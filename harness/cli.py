@@ -67,7 +67,7 @@ def _gold_import(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from harness.runner import RunOptions, run
+    from harness.run import RunOptions, run
 
     options = RunOptions(
         output=args.output, overrides=args.set, limit=args.limit,

@@ -15,7 +15,7 @@ from harness.backends import Request, create_backend
 from harness.backends._grouping import plan_groups, shared_prefix_len
 from harness.config import GenerationOptions, GGUFSource, TransformersModel, load_config
 from harness.gold import load_gold
-from harness.items import build_items
+from harness.run._items import build_items
 
 ROOT = Path(__file__).resolve().parents[1]
 

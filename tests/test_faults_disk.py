@@ -14,7 +14,7 @@ import pytest
 from harness.cli import main
 from harness.errors import HarnessError
 from harness.files import write_atomic
-from harness.runlog import RUN_LOG_NAME
+from harness.run._runlog import RUN_LOG_NAME
 from test_faults_support import N_ITEMS, read_jsonl, run_harness, write_config
 
 LEAD = [{"name": "lead", "backend": "lead"}]

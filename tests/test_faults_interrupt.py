@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from harness.runlog import RUN_LOG_NAME
+from harness.run._runlog import RUN_LOG_NAME
 from test_faults_support import (
     N_ITEMS, StandInServer, comparable_report, openai_model, read_jsonl, run_harness, start_harness,
     wait_for_log_lines, write_config,

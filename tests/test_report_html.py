@@ -19,7 +19,7 @@ import pytest
 from harness.gold import load_gold
 from harness.report._charts import MISSING
 from harness.report._html import SCRIPT, render_html
-from harness.runner import RunOptions, run
+from harness.run import RunOptions, run
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
 PAYLOADS = [

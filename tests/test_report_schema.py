@@ -10,7 +10,7 @@ import pytest
 
 from harness.report import SCHEMA_VERSION
 from harness.report._schema import ANNOTATIONS, ASSERTIONS, REPORT_SCHEMA_PATH, report_schema, validate_report
-from harness.runner import RunOptions, run
+from harness.run import RunOptions, run
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
 

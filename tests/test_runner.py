@@ -14,7 +14,7 @@ import yaml
 
 from harness.cli import main
 from harness.metrics import mean_with_ci, qa_item_scores, rouge_item_scores, extract_answer
-from harness.runlog import RUN_LOG_NAME
+from harness.run._runlog import RUN_LOG_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "gold"

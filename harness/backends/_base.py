@@ -59,6 +59,12 @@ class Backend(ABC):
     def generate(self, requests: Sequence[Request], generation: Any) -> Iterator[Result]:
         """Generate for each request with the given GenerationOptions."""
 
+    def redact(self, text: str) -> str:
+        """`text` with this backend's secrets (an API key) masked. The runner passes every
+        string a backend supplies (answers, errors, exception messages) through here before
+        it stores, cuts or prints it."""
+        return text
+
     def runtime_info(self) -> dict[str, Any]:
         """Device, threads, dtype and similar facts recorded in the report."""
         return {}

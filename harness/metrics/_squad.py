@@ -8,20 +8,10 @@ prediction or gold is empty, F1 is 1 if both are empty and 0 otherwise (SQuAD v2
 from __future__ import annotations
 
 import collections
-import re
-import string
 from collections.abc import Sequence
 
 from harness.errors import HarnessError
-
-_PUNCTUATION = frozenset(string.punctuation)
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
-
-
-def normalize_answer(text: str) -> str:
-    """SQuAD v1.1 normalization: lower, no punctuation, no articles, single spaces."""
-    text = "".join(ch for ch in text.lower() if ch not in _PUNCTUATION)
-    return " ".join(_ARTICLES.sub(" ", text).split())
+from harness.text import normalize_answer
 
 
 def exact_match(prediction: str, golds: Sequence[str]) -> float:

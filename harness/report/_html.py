@@ -16,7 +16,7 @@ import json
 from typing import Any, Iterable
 
 from harness.report._charts import metric_chart
-from harness.scoring import metric_value
+from harness.run._scoring import metric_value
 
 WORST_ITEMS = 5
 TASKS = {"qa": ("Question answering", "by_type", "question type"),

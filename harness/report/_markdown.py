@@ -8,7 +8,7 @@ import html
 import re
 from typing import Any
 
-from harness.scoring import metric_value
+from harness.run._scoring import metric_value
 
 WORST_ITEMS = 5
 _MARKUP = re.compile(r"([\\`*_{}\[\]<>#+!~|])")

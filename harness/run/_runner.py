@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.cache import PredictionCache
+from harness.run._cache import PredictionCache
 from harness.config import EvalConfig, config_hash, load_config
 from harness.errors import HarnessError
-from harness.generation import run_model
+from harness.run._model_run import run_model
 from harness.gold import load_gold
-from harness.items import EvalItem, build_items
+from harness.run._items import EvalItem, build_items
 from harness.metrics import compute_extra_metric, load_extra_metric
 from harness.report import build_report, print_summary, write_report
-from harness.runlog import RUN_LOG_NAME, RunLog, read_run_log
-from harness.scoring import SCORERS, aggregate, metric_value
+from harness.run._runlog import RUN_LOG_NAME, RunLog, read_run_log
+from harness.run._scoring import SCORERS, aggregate, metric_value
 
 TASKS = ("qa", "summarization")
 

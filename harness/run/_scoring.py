@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from harness.items import EvalItem
+from harness.run._items import EvalItem
 from harness.metrics import (
     abstention_item_score,
     extract_answer,

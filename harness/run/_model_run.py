@@ -11,10 +11,10 @@ from typing import Any, Callable, Iterator
 from tqdm import tqdm
 
 from harness.backends import Result, create_backend
-from harness.cache import PredictionCache, prediction_key
+from harness.run._cache import PredictionCache, prediction_key
 from harness.errors import HarnessError
-from harness.items import EvalItem
-from harness.runlog import RunLog
+from harness.run._items import EvalItem
+from harness.run._runlog import RunLog
 
 FLUSH_EVERY = 8  # results per fsynced run-log batch
 FLUSH_SECONDS = 2.0
