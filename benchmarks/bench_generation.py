@@ -35,7 +35,7 @@ from harness.backends import create_backend  # noqa: E402
 from harness.backends._gguf import cache_dir, locate_gguf  # noqa: E402
 from harness.config import load_config  # noqa: E402
 from harness.gold import load_gold  # noqa: E402
-from harness.run._items import build_items  # noqa: E402
+from harness.tasks import TASKS  # noqa: E402
 from harness.metrics import extract_answer  # noqa: E402
 
 
@@ -64,10 +64,9 @@ class PeakRSS:
 def qa_setup(quick: bool) -> tuple[Any, list[Any], Any]:
     """(model config, QA requests, QA task) as `harness run configs/default.yaml` builds them."""
     config = load_config(str(ROOT / "configs" / "default.yaml"))
-    items = build_items(load_gold(ROOT / config.gold), config.tasks, ROOT / "configs", ["qa"],
-                        12 if quick else None)["qa"]
+    items = TASKS["qa"].items(load_gold(ROOT / config.gold), config.tasks.qa, 12 if quick else None)
     model = next(m for m in config.models if m.backend == "transformers")
-    return model, [item.request for item in items], config.tasks.qa
+    return model, [item.request() for item in items], config.tasks.qa
 
 
 def timed_load(model_config: Any, cache: Path) -> tuple[Any, float]:

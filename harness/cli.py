@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -67,6 +68,7 @@ def _gold_import(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from harness.report import summary_table
     from harness.run import RunOptions, run
 
     options = RunOptions(
@@ -74,17 +76,52 @@ def _run(args: argparse.Namespace) -> int:
         models=_split_names(args.models), tasks=_split_names(args.tasks),
         resume=args.resume, use_cache=not args.no_cache,
     )
-    run(args.config, options)
+    progress = _Progress()
+    try:
+        result = run(args.config, options, progress)
+    finally:
+        progress.close()
+    print()
+    print(summary_table(result.report))
+    print(f"\nreport: {result.output / 'report.md'}")
     return 0
+
+
+class _Progress:
+    """Draws a run's progress events: a line when a model loads, a tqdm bar while it generates."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def __call__(self, event) -> None:
+        from harness.run import events
+
+        if isinstance(event, events.ModelLoading):
+            print(f"loading {event.model} ({event.backend})...", flush=True)
+        elif isinstance(event, events.GenerationStarted):
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=event.total, desc=event.model, unit="item", dynamic_ncols=True)
+        elif isinstance(event, events.ItemGenerated) and self.bar is not None:
+            self.bar.update(1)
+        elif isinstance(event, events.GenerationFinished):
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def _compare(args: argparse.Namespace) -> int:
     from harness.compare import compare_command
 
-    return compare_command(
+    text, code = compare_command(
         args.base, args.head, max_drop=args.max_drop, alpha=args.alpha,
         output_format=args.format, allow_gold_change=args.allow_gold_change,
     )
+    print(text, end="")
+    return code
 
 
 def _split_names(value: str | None) -> list[str] | None:
@@ -156,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _show_warnings()
     try:
         return args.func(args)
     except HarnessError as error:
@@ -171,6 +209,24 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", file=sys.stderr)
         return 3
+
+
+def _show_warnings() -> None:
+    """The library logs its warnings (a model's trust_remote_code, a fast-path fallback) to the
+    "harness" logger; the command line shows them on stderr."""
+    logger = logging.getLogger("harness")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is at the time (a StreamHandler keeps the stream it was given)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)
 
 
 if __name__ == "__main__":

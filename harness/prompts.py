@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -90,9 +91,29 @@ def _compile(label: str, source: str) -> tuple[jinja2.Template | None, jinja2.Te
         raise HarnessError(f"prompt template {label}: line {exc.lineno}: {exc.message}") from None
 
 
+@dataclass(frozen=True)
+class Template:
+    """A resolved, compiled template: render it once per item."""
+
+    label: str  # names the template in error messages
+    system: jinja2.Template | None
+    user: jinja2.Template
+
+    def render(self, **fields: object) -> tuple[str | None, str]:
+        """(system, user); system is None when the template has no `---` line or renders empty."""
+        system = _render(self.label, self.system, fields) if self.system is not None else None
+        return (system or None), _render(self.label, self.user, fields)
+
+
+def load_template(template_ref: str, config_dir: str | Path | None = None) -> Template:
+    """Resolve a template reference and compile it; HarnessError if either fails."""
+    label, source = load_template_source(template_ref, config_dir)
+    return Template(label, *_compile(label, source))
+
+
 def check_template(template_ref: str, config_dir: str | Path | None = None) -> None:
     """Raise HarnessError if the reference does not resolve or the template does not compile."""
-    _compile(*load_template_source(template_ref, config_dir))
+    load_template(template_ref, config_dir)
 
 
 def _render(label: str, template: jinja2.Template, fields: dict[str, object]) -> str:
@@ -111,7 +132,4 @@ def render_prompt(
     template_ref: str, config_dir: str | Path | None = None, **fields: object
 ) -> tuple[str | None, str]:
     """Render a template into (system, user); system is None when the template has no `---` line."""
-    label, source = load_template_source(template_ref, config_dir)
-    system_template, user_template = _compile(label, source)
-    system = _render(label, system_template, fields) if system_template is not None else None
-    return (system or None), _render(label, user_template, fields)
+    return load_template(template_ref, config_dir).render(**fields)

@@ -13,9 +13,11 @@ import pytest
 
 from harness.backends import Request, create_backend
 from harness.backends._grouping import plan_groups, shared_prefix_len
-from harness.config import GenerationOptions, GGUFSource, TransformersModel, load_config
+from harness.backends import GenerationOptions
+from harness.backends.transformers import GGUFSource, TransformersModel
+from harness.config import load_config
 from harness.gold import load_gold
-from harness.run._items import build_items
+from harness.tasks import TASKS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,9 +84,10 @@ def smollm2():
 @pytest.fixture(scope="module")
 def gold_requests():
     config = load_config(str(ROOT / "configs" / "default.yaml"))
-    items = build_items(load_gold(ROOT / "gold"), config.tasks, ROOT / "configs",
-                        ["qa", "summarization"], None)
-    return [i.request for i in items["qa"][:6]], [i.request for i in items["summarization"]]
+    gold = load_gold(ROOT / "gold")
+    qa = TASKS["qa"].items(gold, config.tasks.qa, 6)
+    summaries = TASKS["summarization"].items(gold, config.tasks.summarization, None)
+    return [i.request() for i in qa], [i.request() for i in summaries]
 
 
 def naive(backend, requests, generation):

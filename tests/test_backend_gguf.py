@@ -10,7 +10,7 @@ import pytest
 
 from harness.backends._gguf import file_sha256, locate_gguf
 from harness.files import cache_dir
-from harness.config import GGUFSource
+from harness.backends.transformers import GGUFSource
 from harness.errors import HarnessError
 
 

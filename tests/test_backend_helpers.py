@@ -6,7 +6,7 @@ from harness.backends import Request
 from harness.backends._chat import chat_prompt, cut_at_stop, plain_prompt
 from harness.backends.openai import backoff_delay, build_payload, parse_response
 from harness.backends.transformers import completion_length
-from harness.config import GenerationOptions
+from harness.backends import GenerationOptions
 
 
 class _TemplateTokenizer:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from harness.backends import Request, create_backend
 from harness.backends.lead import best_overlap_sentence, content_words, lead_summary
-from harness.config import GenerationOptions, LeadModel
+from harness.backends import GenerationOptions
+from harness.backends.lead import LeadModel
 
 ARTICLE = (
     "Kim Jong Un arrived in Vladivostok on Wednesday. He met Russian President Vladimir Putin.\n\n"

@@ -18,7 +18,9 @@ import pytest
 import harness.backends.openai as openai_backend
 from harness.backends import Request, create_backend
 from harness.backends._gguf import locate_gguf
-from harness.config import GenerationOptions, GGUFSource, OpenAIModel
+from harness.backends import GenerationOptions
+from harness.backends.openai import OpenAIModel
+from harness.backends.transformers import GGUFSource
 from harness.errors import HarnessError
 
 SERVER_KEY = "srv-key-7f3a9c"  # what the llama.cpp server accepts

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from harness.backends import Request, create_backend
-from harness.config import GenerationOptions, PredictionsModel
+from harness.backends import GenerationOptions
+from harness.backends.predictions import PredictionsModel
 from harness.errors import HarnessError
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from harness.backends import Request, create_backend
-from harness.config import GenerationOptions, TransformersModel
+from harness.backends import GenerationOptions
+from harness.backends.transformers import TransformersModel
 from harness.errors import HarnessError
 
 WORDS = "the a summit talks leader who met where when what in on at of and".split()
@@ -93,7 +94,7 @@ def test_prompt_longer_than_context_is_an_item_error(tiny_t5_dir, tmp_path, monk
     assert results["short"].error is None and isinstance(results["short"].text, str)
 
 
-def test_unavailable_hub_model_is_a_harness_error(tmp_path, monkeypatch, capsys):
+def test_unavailable_hub_model_is_a_harness_error(tmp_path, monkeypatch, caplog):
     import huggingface_hub.constants
 
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)  # read at import
@@ -102,4 +103,4 @@ def test_unavailable_hub_model_is_a_harness_error(tmp_path, monkeypatch, capsys)
                                trust_remote_code=True, threads=1)
     with pytest.raises(HarnessError, match="model hub: cannot load 'no-such-org/no-such-model'"):
         create_backend(config).load()
-    assert "trust_remote_code is on" in capsys.readouterr().err
+    assert [r.levelname for r in caplog.records if "trust_remote_code is on" in r.getMessage()] == ["WARNING"]

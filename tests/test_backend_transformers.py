@@ -10,7 +10,8 @@ import pytest
 
 from harness.backends import Request, create_backend
 from harness.backends._gguf import converted_dir, locate_gguf
-from harness.config import GenerationOptions, GGUFSource, TransformersModel
+from harness.backends import GenerationOptions
+from harness.backends.transformers import GGUFSource, TransformersModel
 
 pytestmark = pytest.mark.slow
 

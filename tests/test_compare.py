@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from report_support import report_dict
 
 from harness.cli import main
-from harness.compare import compare_reports, differences, parse_max_drop, read_report
+from harness.compare import compare_reports, differences, parse_max_drop
+from harness.report import read_report
 from harness.errors import HarnessError
 
 GOLD = "a" * 64
@@ -32,17 +34,11 @@ def summ_task(rouge: list[float]) -> dict:
 
 def report(models: dict[str, dict[str, dict]], gold: str = GOLD, seed: int = 0, stemmer: bool = True,
            config_name: str = "test") -> dict:
-    return {
-        "schema_version": 1, "run_id": "r", "created_at": "2024-01-01T00:00:00",
-        "config": {"name": config_name, "gold": "gold", "tasks": {"qa": {"extraction": "default"}},
-                   "models": [{"name": name, "backend": "lead"} for name in models],
-                   "bootstrap": {"resamples": 1000, "seed": seed, "confidence": 0.95}},
-        "config_hash": "c" * 64,
-        "gold": {"path": "gold", "hash": gold, "articles": 1, "qa": 60, "summaries": 3},
-        "scoring": {"bootstrap": {"resamples": 1000, "seed": seed, "confidence": 0.95},
-                    "summarization": {"use_stemmer": stemmer, "tokenizer": "default"}},
-        "models": [{"name": name, "backend": "lead", "tasks": tasks} for name, tasks in models.items()],
-    }
+    config = {"name": config_name, "gold": "gold", "tasks": {"qa": {"extraction": "default"}},
+              "models": [{"name": name, "backend": "lead"} for name in models],
+              "bootstrap": {"resamples": 1000, "seed": seed, "confidence": 0.95}}
+    return report_dict([{"name": name, "tasks": tasks} for name, tasks in models.items()], gold=gold, seed=seed,
+                       config=config, scoring={"summarization": {"use_stemmer": stemmer, "tokenizer": "default"}})
 
 
 BASE_CORRECT = [1] * 45 + [0] * 15  # 60 questions, 45 right

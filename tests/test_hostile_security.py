@@ -10,9 +10,10 @@ import pytest
 import yaml
 from hypothesis import event, given
 from hypothesis import strategies as st
+from report_support import report_dict
 
 from harness.gold import validate_gold
-from harness.report import render_markdown
+from harness.report import Report, render_markdown
 from test_hostile_support import (
     ARTICLE, GOLD, HOSTILE, NASTY_TEXT, REPO, assert_no_crash, assert_one_line, copy_gold, error_lines,
     fresh_dir, run_cli, snapshot,
@@ -202,15 +203,9 @@ def test_hostile_predictions_cannot_break_the_report_md_tables(tmp_path, capsys,
 def test_any_text_in_any_cell_keeps_report_md_tables_intact(text, model):
     """render_markdown on a minimal report whose model name, gold and prediction are hostile."""
     metric = {"value": 0.5, "ci_low": 0.25, "ci_high": 0.75}
-    report = {
-        "config": {"name": "cfg"}, "run_id": "r", "created_at": "now", "config_hash": "0" * 64,
-        "gold": {"hash": "1" * 64, "articles": 1, "qa": 1, "summaries": 0},
-        "environment": {"packages": {"harness": "0"}, "git_commit": None, "git_dirty": False},
-        "scoring": {"bootstrap": {"resamples": 10, "seed": 0}},
-        "models": [{"name": model, "timing": {}, "tasks": {"qa": {
-            "n": 1, "failed": 0, "metrics": {"exact_match": metric}, "abstention_accuracy": metric,
-            "by_type": {text: {"n": 1, "metrics": {"exact_match": metric}}}}}}],
-    }
+    report = Report.model_validate(report_dict([{"name": model, "tasks": {"qa": {
+        "n": 1, "failed": 0, "metrics": {"exact_match": metric}, "abstention_accuracy": metric,
+        "by_type": {text: {"n": 1, "metrics": {"exact_match": metric}}}, "items": []}}}]))
     predictions = [{"model": model, "task": "qa", "id": text, "question": text, "style": None,
                     "prediction": text, "references": [text, text], "error": None, "scores": {"exact_match": 0.0}}]
     markdown = render_markdown(report, predictions)

@@ -162,3 +162,23 @@ def error_lines(err: str) -> list[str]:
     for line in lines:
         assert_one_line(line)
     return lines
+
+
+class Outcomes:
+    """How a property test's generated inputs were handled. A property "accepted or cleanly
+    refused" also holds for code that refuses everything, so such a test also requires that
+    a fair share of its inputs was accepted."""
+
+    def __init__(self) -> None:
+        self.accepted = self.refused = 0
+
+    def add(self, accepted: bool) -> None:
+        if accepted:
+            self.accepted += 1
+        else:
+            self.refused += 1
+
+    def assert_accepted_share(self, minimum: float) -> None:
+        total = self.accepted + self.refused
+        assert total and self.accepted / total >= minimum, (
+            f"only {self.accepted} of {total} generated inputs were accepted (want >= {minimum:.0%})")

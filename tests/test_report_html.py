@@ -18,6 +18,7 @@ import pytest
 
 from harness.gold import load_gold
 from harness.report._charts import MISSING
+from harness.report import Report
 from harness.report._html import SCRIPT, render_html
 from harness.run import RunOptions, run
 
@@ -49,7 +50,7 @@ def real_run(tmp_path_factory) -> tuple[dict, list[dict]]:
     (tmp / "config.yaml").write_text(json.dumps(config), encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HARNESS_CACHE_DIR", str(tmp / "cache"))
-        out = run(tmp / "config.yaml", RunOptions(output=tmp / "out", limit=LIMIT, use_cache=False))
+        out = run(tmp / "config.yaml", RunOptions(output=tmp / "out", limit=LIMIT, use_cache=False)).output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
     return report, predictions
@@ -57,7 +58,7 @@ def real_run(tmp_path_factory) -> tuple[dict, list[dict]]:
 
 @pytest.fixture(scope="module")
 def page(real_run) -> str:
-    return render_html(*real_run)
+    return render_html(Report.model_validate(real_run[0]), real_run[1])
 
 
 class _Tags(HTMLParser):
@@ -113,7 +114,7 @@ def test_gold_and_identifier_text_is_escaped(real_run):
     crafted = {**predictions[0], "model": evil, "id": evil, "question": evil, "references": [evil, evil],
                "answer": evil, "prediction": evil, "error": None}
     failed = {**predictions[0], "error": evil}
-    page = render_html(report, [crafted, failed])
+    page = render_html(Report.model_validate(report), [crafted, failed])
     assert evil not in page and "<b " not in page
     assert html.escape(evil, quote=True) in page
 
@@ -159,7 +160,7 @@ def test_without_matplotlib_the_page_says_so(real_run, monkeypatch):
     for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
-    page = render_html(*real_run)
+    page = render_html(Report.model_validate(real_run[0]), real_run[1])
     assert html.escape(MISSING) in page and "data:image/png" not in page
 
 

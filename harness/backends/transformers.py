@@ -6,8 +6,8 @@ file is dequantized once and kept as safetensors in <cache>/converted/<sha256>/.
 
 from __future__ import annotations
 
+import logging
 import os
-import sys
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -29,9 +29,13 @@ from harness.backends._gguf import (
     save_converted,
 )
 from harness.backends._identity import model_identity
+from harness.backends._transformers_options import GGUFSource, TransformersModel
 from harness.errors import HarnessError
 
+__all__ = ["GGUFSource", "TransformersBackend", "TransformersModel"]
+
 INSTALL_HINT = "pip install 'harness[transformers]'"
+LOG = logging.getLogger("harness")
 
 
 def _require(*modules: str) -> None:
@@ -112,6 +116,8 @@ def _eos_ids(model: Any) -> set[int]:
 class TransformersBackend(Backend):
     """One local model, loaded once; requests are generated in batches."""
 
+    Config = TransformersModel
+
     def __init__(self, config: Any):
         super().__init__(config)
         self.model: Any = None
@@ -126,8 +132,8 @@ class TransformersBackend(Backend):
         import torch
 
         if self.config.trust_remote_code:
-            print(f"warning: model {self.config.name}: trust_remote_code is on; the model "
-                  "repository's own Python code will run", file=sys.stderr)
+            LOG.warning("model %s: trust_remote_code is on; the model repository's own Python "
+                        "code will run", self.config.name)
         torch.set_num_threads(self.config.threads or os.cpu_count() or 1)
         self.device = pick_device(self.config.device)
         if self.config.gguf is not None:
@@ -247,9 +253,8 @@ class TransformersBackend(Backend):
                 yield self._shared_result(row, generation)
         except (RuntimeError, ValueError, NotImplementedError, AttributeError) as exc:
             # e.g. a transformers version whose cache or attention internals differ
-            print(f"warning: model {self.config.name}: shared-prefix decoding failed "
-                  f"({_first_line(exc)}); generating those items one batch at a time",
-                  file=sys.stderr)
+            LOG.warning("model %s: shared-prefix decoding failed (%s); generating those items "
+                        "one batch at a time", self.config.name, _first_line(exc))
             self.fast_path = False
             yield from self._run([(row.key, row.ids) for row in pending.values()], generation)
 

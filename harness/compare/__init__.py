@@ -13,7 +13,6 @@ from harness.compare._compare import (
     differences,
 )
 from harness.compare._gate import allowance_for, parse_max_drop
-from harness.compare._reader import SUPPORTED_SCHEMA_VERSIONS, Report, read_report
 from harness.compare._render import headline, render_json, render_markdown
 
 __all__ = [
@@ -21,10 +20,8 @@ __all__ = [
     "NO_CHANGE",
     "NO_ITEMS",
     "REGRESSED",
-    "SUPPORTED_SCHEMA_VERSIONS",
     "Comparison",
     "Dropped",
-    "Report",
     "Row",
     "allowance_for",
     "compare_command",
@@ -32,7 +29,6 @@ __all__ = [
     "differences",
     "headline",
     "parse_max_drop",
-    "read_report",
     "render_json",
     "render_markdown",
 ]

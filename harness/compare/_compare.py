@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.compare._gate import allowance_for
-from harness.compare._reader import Report, ReportTask
+from harness.report import Report, TaskResult
 from harness.errors import HarnessError
 from harness.metrics import paired_delta_ci
 
@@ -131,7 +131,7 @@ def differences(base: Any, head: Any, path: str = "") -> list[str]:
     return [] if base == head else [path or "(whole value)"]
 
 
-def _compare_task(result: Comparison, model: str, task_name: str, base: ReportTask, head: ReportTask) -> None:
+def _compare_task(result: Comparison, model: str, task_name: str, base: TaskResult, head: TaskResult) -> None:
     head_items = {item.id: item for item in head.items}
     pairs = [(item, head_items[item.id]) for item in base.items if item.id in head_items]
     only_base, only_head = len(base.items) - len(pairs), len(head.items) - len(pairs)

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from harness.compare._compare import IMPROVED, NO_CHANGE, NO_ITEMS, REGRESSED, Comparison, Row
-from harness.report._markdown import cell
+from harness.report._cells import cell
 
 _SYMBOLS = {IMPROVED: "🟢", REGRESSED: "🔴", NO_CHANGE: "⚪", NO_ITEMS: "➖"}
 

@@ -1,39 +1,19 @@
-"""Typed evaluation config: pydantic models, YAML loading with `--set` overrides, and the config hash."""
+"""Typed evaluation config: pydantic models assembled from the task table and the backend
+registry, YAML loading with `--set` overrides, and the config hash."""
 
-from harness.config._load import apply_override, config_hash, load_config, read_yaml, resolved_config
-from harness.config._models import (
-    BootstrapOptions,
-    EvalConfig,
-    ExtraMetric,
-    GenerationOptions,
-    GGUFSource,
-    LeadModel,
-    ModelConfig,
-    OpenAIModel,
-    PredictionsModel,
-    QATask,
-    SummarizationTask,
-    Tasks,
-    TransformersModel,
-)
+from harness.config._load import apply_override, config_hash, enabled_tasks, load_config, read_yaml, resolved_config
+from harness.config._models import BootstrapOptions, EvalConfig, Tasks, config_model, model_union
 
 __all__ = [
     "BootstrapOptions",
     "EvalConfig",
-    "ExtraMetric",
-    "GenerationOptions",
-    "GGUFSource",
-    "LeadModel",
-    "ModelConfig",
-    "OpenAIModel",
-    "PredictionsModel",
-    "QATask",
-    "SummarizationTask",
     "Tasks",
-    "TransformersModel",
     "apply_override",
     "config_hash",
+    "config_model",
+    "enabled_tasks",
     "load_config",
+    "model_union",
     "read_yaml",
     "resolved_config",
 ]

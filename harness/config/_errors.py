@@ -17,13 +17,10 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from harness.backends._registry import BACKENDS
-from harness.config._models import MODEL_CLASSES, EvalConfig
+from harness import plugins
+from harness.backends import backend_configs
+from harness.config._models import config_model
 from harness.errors import printable
-
-_TAGS: dict[str, type[BaseModel]] = {
-    typing.get_args(cls.model_fields["backend"].annotation)[0]: cls for cls in MODEL_CLASSES
-}
 
 
 @dataclass
@@ -65,11 +62,12 @@ def _join(path: str, key: Any) -> str:
 
 def locate(loc: tuple[Any, ...]) -> _Place:
     """Walk EvalConfig along a pydantic location; union tags are followed but not printed."""
-    place = _Place(path="", annotation=EvalConfig)
+    place = _Place(path="", annotation=config_model())
+    tags = backend_configs()
     for key in loc:
         tp = _unwrap(place.annotation)
-        if _is_union(tp) and isinstance(key, str) and key in _TAGS:
-            place.annotation = _TAGS[key]
+        if _is_union(tp) and isinstance(key, str) and key in tags:
+            place.annotation = tags[key]
             continue
         if _is_union(tp) and isinstance(key, str):
             continue  # a member tag of a plain union: not part of the user's key path
@@ -122,7 +120,7 @@ def describe(place: _Place) -> str:
     elif _is_model(tp):
         text = "must be a mapping with keys: " + ", ".join(tp.model_fields)
     elif _is_union(tp) and all(_is_model(a) for a in typing.get_args(tp)):
-        text = "must be a mapping with a `backend` key (" + ", ".join(sorted(BACKENDS)) + ")"
+        text = "must be a mapping with a `backend` key (" + ", ".join(plugins.names("backend")) + ")"
     elif typing.get_origin(tp) is dict:
         text = "must be a mapping"
     else:
@@ -142,13 +140,6 @@ def _unknown_key(key: Any, allowed: list[str]) -> str:
     return "unknown key; allowed: " + ", ".join(allowed)
 
 
-def _backend_choice(tag: Any) -> str:
-    allowed = sorted(BACKENDS)
-    text = f"unknown backend {tag!r}; must be one of: {', '.join(allowed)}"
-    close = difflib.get_close_matches(str(tag), allowed, n=1)
-    return text + (f"; did you mean {close[0]}?" if close else "")
-
-
 def error_line(error: dict[str, Any]) -> str:
     """One pydantic error as "key.path: problem; what is allowed"."""
     loc = tuple(error["loc"])
@@ -161,9 +152,9 @@ def error_line(error: dict[str, Any]) -> str:
     place = locate(loc)
     path = place.path or "(top level)"
     if kind == "union_tag_invalid":
-        return f"{path}.backend: {_backend_choice(error['ctx']['tag'])}"
+        return f"{path}.backend: {plugins.unknown('backend', error['ctx']['tag'])}"
     if kind == "union_tag_not_found":
-        return f"{path}.backend: missing required key; must be one of: {', '.join(sorted(BACKENDS))}"
+        return f"{path}.backend: missing required key; must be one of: {', '.join(plugins.names('backend'))}"
     if kind == "missing":
         description = (place.field.description or "").rstrip(".") if place.field else ""
         about = f" ({description})" if description else ""

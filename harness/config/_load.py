@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from harness.config._errors import validation_lines
-from harness.config._models import EvalConfig
+from harness.config._models import EvalConfig, config_model
 from harness.errors import HarnessError, printable
 
 MAX_VALUES = 100_000
@@ -136,31 +136,50 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
         raise HarnessError("\n".join(problems))
     _check_values(data, path)  # an override can bring its own aliases
     try:
-        config = EvalConfig.model_validate(data)
+        config = config_model().model_validate(data)
     except ValidationError as exc:
         raise HarnessError("\n".join(f"{path}: {line}" for line in validation_lines(exc))) from None
-    _check_prompts(config, path)
+    problems = _bind_prompts(config, path) + _check_extra_metrics(config, path)
+    if problems:
+        raise HarnessError("\n".join(problems))
     return config
 
 
-def _check_prompts(config: EvalConfig, path: str | Path) -> None:
-    """Resolve and compile each task's prompt template now, not on the first item."""
-    from harness.prompts import check_template
+def enabled_tasks(config: EvalConfig) -> dict[str, Any]:
+    """Task name -> its options, for the tasks the config enables, in task-table order."""
+    from harness.tasks import TASKS
+
+    return {name: getattr(config.tasks, name) for name in TASKS if getattr(config.tasks, name) is not None}
+
+
+def _bind_prompts(config: EvalConfig, path: str | Path) -> list[str]:
+    """Resolve and compile each task's prompt template once, now, for every item to render from."""
+    from harness.prompts import load_template
 
     problems = []
-    for task_name in ("qa", "summarization"):
-        task = getattr(config.tasks, task_name)
-        if task is None:
-            continue
+    for task_name, options in enabled_tasks(config).items():
         try:
-            check_template(task.prompt, Path(path).parent)
+            options.bind(load_template(options.prompt, Path(path).parent))
         except HarnessError as exc:
             problems.append(f"{path}: tasks.{task_name}.prompt: {printable(exc.message)}")
         except (OSError, ValueError) as exc:  # a name the file system refuses (too long, NUL)
             reason = getattr(exc, "strerror", None) or "not a usable file name"
             problems.append(f"{path}: tasks.{task_name}.prompt: cannot be looked up as a file: {reason}")
-    if problems:
-        raise HarnessError("\n".join(problems))
+    return problems
+
+
+def _check_extra_metrics(config: EvalConfig, path: str | Path) -> list[str]:
+    """Load every `evaluate` module the config names now, not after every model has generated."""
+    problems = []
+    for task_name, options in enabled_tasks(config).items():
+        for index, extra in enumerate(options.extra_metrics):
+            from harness.metrics import load_extra_metric
+
+            try:
+                load_extra_metric(extra.path)
+            except HarnessError as exc:
+                problems.append(f"{path}: tasks.{task_name}.extra_metrics[{index}].path: {printable(exc.message)}")
+    return problems
 
 
 def resolved_config(config: EvalConfig) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import and a run without extra metrics does not need them.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -26,9 +27,11 @@ def evaluate_module_path(name: str) -> str:
     return str(_MODULES_DIR / name)
 
 
+@functools.lru_cache(maxsize=None)
 def load_extra_metric(path_or_name: str, base_dir: str | Path | None = None):
     """evaluate.load a metric: a built-in name, a local module (file or directory, relative
-    paths resolved against base_dir, e.g. the config's folder), or else a hub name."""
+    paths resolved against base_dir, e.g. the config's folder), or else a hub name. Loaded
+    once per process, however many models a run scores with it."""
     try:
         import evaluate
     except ImportError:

@@ -1,12 +1,44 @@
-"""Report files of a run: report.json (versioned, with a JSON Schema), predictions.jsonl, report.md, report.html."""
+"""report.json as one typed model (read and written here), and the report files of a run:
+report.json, predictions.jsonl, report.md and report.html.
 
-from harness.report._build import SCHEMA_VERSION, build_report
-from harness.report._html import render_html
-from harness.report._markdown import render_markdown
-from harness.report._schema import REPORT_SCHEMA_PATH, validate_report
-from harness.report._write import print_summary, write_report
+The model and reading it back import little (`harness compare` needs only these); the writers
+and renderers are imported when first used.
+"""
+
+from harness.report._model import (
+    SCHEMA_VERSION,
+    FailedItem,
+    GoldInfo,
+    GroupResult,
+    ItemScore,
+    MetricValue,
+    ModelResult,
+    Provenance,
+    Report,
+    Scoring,
+    Selection,
+    TaskResult,
+)
+from harness.report._read import read_report
+
+_WRITERS = {
+    "build_report": "harness.report._build",
+    "render_html": "harness.report._html",
+    "render_markdown": "harness.report._markdown",
+    "summary_table": "harness.report._write",
+    "write_report": "harness.report._write",
+}
 
 __all__ = [
-    "REPORT_SCHEMA_PATH", "SCHEMA_VERSION", "build_report", "print_summary", "render_html", "render_markdown",
-    "validate_report", "write_report",
+    "SCHEMA_VERSION", "FailedItem", "GoldInfo", "GroupResult", "ItemScore", "MetricValue", "ModelResult",
+    "Provenance", "Report", "Scoring", "Selection", "TaskResult", "read_report", *_WRITERS,
 ]
+
+
+def __getattr__(name: str):
+    """The writers and renderers, imported on first use (they need the task table and charts)."""
+    if name in _WRITERS:
+        import importlib
+
+        return getattr(importlib.import_module(_WRITERS[name]), name)
+    raise AttributeError(f"module 'harness.report' has no attribute {name!r}")

@@ -13,23 +13,23 @@ from typing import Any
 MISSING = "Charts are not shown: matplotlib is not installed (pip install 'harness[report]')."
 
 
-def _whisker(metric: dict[str, Any]) -> tuple[float, float, float]:
-    """(value, length below, length above); nan with no whiskers when the value is unknown."""
-    value = metric.get("value")
-    if value is None:
+def _whisker(metric: Any) -> tuple[float, float, float]:
+    """(value, length below, length above) of a MetricValue; nan with no whiskers when unknown."""
+    if metric is None or metric.value is None:
         return math.nan, 0.0, 0.0
-    low = value if metric.get("ci_low") is None else metric["ci_low"]
-    high = value if metric.get("ci_high") is None else metric["ci_high"]
+    value = metric.value
+    low = value if metric.ci_low is None else metric.ci_low
+    high = value if metric.ci_high is None else metric.ci_high
     return value, max(0.0, value - low), max(0.0, high - value)
 
 
-def _bars(models: list[dict[str, Any]], task: str, metrics: list[str]) -> list[tuple[str, list, list, list]]:
-    """Per model: (name, values, lower whisker lengths, upper whisker lengths)."""
+def _bars(models: list[Any], task: str, metrics: list[str]) -> list[tuple[str, list, list, list]]:
+    """Per model (a ModelResult): (name, values, lower whisker lengths, upper whisker lengths)."""
     out = []
     for model in models:
-        columns = [_whisker(model["tasks"][task]["metrics"].get(name) or {}) for name in metrics]
+        columns = [_whisker(model.tasks[task].metrics.get(name)) for name in metrics]
         values, low, high = (list(column) for column in zip(*columns)) if columns else ([], [], [])
-        out.append((model["name"], values, low, high))
+        out.append((model.name, values, low, high))
     return out
 
 
@@ -64,7 +64,7 @@ def _png(task: str, metrics: list[str], bars: list, confidence: float) -> bytes:
     return buffer.getvalue()
 
 
-def metric_chart(task: str, models: list[dict[str, Any]], metrics: list[str], confidence: float = 0.95) -> str:
+def metric_chart(task: str, models: list[Any], metrics: list[str], confidence: float = 0.95) -> str:
     """An HTML fragment: the chart as <img src="data:image/png;base64,...">, or a note why not."""
     try:
         png = _png(task, metrics, _bars(models, task, metrics), confidence)

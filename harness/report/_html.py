@@ -16,11 +16,10 @@ import json
 from typing import Any, Iterable
 
 from harness.report._charts import metric_chart
-from harness.run._scoring import metric_value
+from harness.report._model import MetricValue, Report
+from harness.tasks import TASKS, metric_value
 
 WORST_ITEMS = 5
-TASKS = {"qa": ("Question answering", "by_type", "question type"),
-         "summarization": ("Summarization", "by_style", "style")}
 
 
 class Html(str):
@@ -46,13 +45,12 @@ def _table(header: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] 
     return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _interval(metric: dict[str, Any] | None) -> Html:
-    if not metric or metric.get("value") is None:
+def _interval(metric: MetricValue | None) -> Html:
+    if metric is None or metric.value is None:
         return Html("–")
-    low, high = metric.get("ci_low"), metric.get("ci_high")
-    if low is None or high is None:
-        return Html(f"{float(metric['value']):.3f}")
-    return Html(f'{float(metric["value"]):.3f} <span class="ci">[{float(low):.3f}, {float(high):.3f}]</span>')
+    if metric.ci_low is None or metric.ci_high is None:
+        return Html(f"{metric.value:.3f}")
+    return Html(f'{metric.value:.3f} <span class="ci">[{metric.ci_low:.3f}, {metric.ci_high:.3f}]</span>')
 
 
 def _number(value: Any, digits: int = 1) -> str:
@@ -100,23 +98,23 @@ def _scores(p: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _task_section(report: dict[str, Any], task: str, predictions: list[dict[str, Any]]) -> str:
-    models = [m for m in report["models"] if task in m.get("tasks", {})]
+def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) -> str:
+    models = [m for m in report.models if task in m.tasks]
     if not models:
         return ""
-    title, group_key, group_name = TASKS[task]
-    metrics = list(models[0]["tasks"][task]["metrics"])
-    confidence = report.get("scoring", {}).get("bootstrap", {}).get("confidence", 0.95)
-    extra = ["abstention accuracy"] if task == "qa" else []
-    summary = _table(["model", "n", "failed", *metrics, *extra], (
-        [m["name"], m["tasks"][task]["n"], m["tasks"][task]["failed"],
-         *(_interval(m["tasks"][task]["metrics"].get(x)) for x in metrics),
-         *([_interval(m["tasks"][task].get("abstention_accuracy"))] if extra else [])]
+    spec = TASKS[task]
+    title, group_name, extra = spec.title, spec.group_label, spec.summary_fields
+    metrics = list(models[0].tasks[task].metrics)
+    confidence = report.scoring.bootstrap.confidence
+    summary = _table(["model", "n", "failed", *metrics, *extra.values()], (
+        [m.name, m.tasks[task].n, m.tasks[task].failed,
+         *(_interval(m.tasks[task].metrics.get(x)) for x in metrics),
+         *(_interval(getattr(m.tasks[task], field)) for field in extra)]
         for m in models
     ), numeric=range(1, 3 + len(metrics) + len(extra)))
     groups = _table(["model", group_name, "n", *metrics], (
-        [m["name"], group, part["n"], *(_interval(part["metrics"].get(x)) for x in metrics)]
-        for m in models for group, part in m["tasks"][task].get(group_key, {}).items()
+        [m.name, group, part.n, *(_interval(part.metrics.get(x)) for x in metrics)]
+        for m in models for group, part in m.tasks[task].groups().items()
     ), numeric=range(2, 3 + len(metrics)))
     parts = [
         f'<section id="{esc(task)}"><h2>{esc(title)}</h2>',
@@ -124,8 +122,8 @@ def _task_section(report: dict[str, Any], task: str, predictions: list[dict[str,
         summary, f"<h3>{esc(title)} by {esc(group_name)}</h3>", groups,
         _worst_items(task, metrics[0], predictions) if metrics else "",
     ]
-    extras = [[m["name"], json.dumps(m["tasks"][task]["extra_metrics"], sort_keys=True)]
-              for m in models if m["tasks"][task].get("extra_metrics")]
+    extras = [[m.name, json.dumps(m.tasks[task].extra_metrics, sort_keys=True)]
+              for m in models if m.tasks[task].extra_metrics]
     if extras:
         parts += ["<h3>Extra metrics</h3>", _table(["model", "result"], extras)]
     return "\n".join(parts) + "</section>"
@@ -141,51 +139,46 @@ def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> s
     return f"<h3>Worst {WORST_ITEMS} items by {esc(metric)}</h3>{table}"
 
 
-def _timing(report: dict[str, Any]) -> str:
+def _timing(report: Report) -> str:
     rows = []
-    for m in report["models"]:
-        t = m.get("timing") or {}
-        rows.append([m["name"], _number(t.get("load_s")), _number(t.get("generate_s")),
+    for m in report.models:
+        t = m.timing
+        rows.append([m.name, _number(t.get("load_s")), _number(t.get("generate_s")),
                      *(t.get(k, 0) for k in ("generated", "cached", "resumed", "completion_tokens")),
                      _number(t.get("tokens_per_s"))])
     header = ["model", "load s", "generation s", "generated", "from cache", "resumed", "tokens out", "tokens/s"]
     return f'<section id="timing"><h2>Timing</h2>{_table(header, rows, numeric=range(1, 8))}</section>'
 
 
-def _provenance(report: dict[str, Any]) -> str:
-    gold, env = report["gold"], report["environment"]
-    boot = report.get("scoring", {}).get("bootstrap") or report["config"].get("bootstrap", {})
-    commit = env.get("git_commit") or "unknown"
+def _provenance(report: Report) -> str:
+    gold, env, boot = report.gold, report.environment, report.scoring.bootstrap
+    commit = env.git_commit or "unknown"
     facts = [
-        ("config", f"{report['config']['name']} ({report.get('config_path', '')})"),
-        ("config hash", Html(f"<code>{esc(report['config_hash'])}</code>")),
-        ("run id", report["run_id"]), ("created", report["created_at"]),
-        ("gold", f"{gold['path']}: {gold['articles']} articles, {gold['qa']} questions, {gold['summaries']} summaries"),
-        ("gold hash", Html(f"<code>{esc(gold['hash'])}</code>")),
-        ("git commit", Html(f"<code>{esc(commit)}</code>{' (dirty)' if env.get('git_dirty') else ''}")),
-        ("harness", env.get("packages", {}).get("harness")), ("python", env.get("python")),
-        ("platform", " ".join(str(env[k]) for k in ("platform", "machine", "device") if env.get(k))),
-        ("bootstrap", f"{boot.get('resamples')} resamples, seed {boot.get('seed')}, confidence {boot.get('confidence')}"),
+        ("config", f"{report.config['name']} ({report.config_path or ''})"),
+        ("config hash", Html(f"<code>{esc(report.config_hash)}</code>")),
+        ("run id", report.run_id), ("created", report.created_at),
+        ("gold", f"{gold.path}: {gold.articles} articles, {gold.qa} questions, {gold.summaries} summaries"),
+        ("gold hash", Html(f"<code>{esc(gold.hash)}</code>")),
+        ("git commit", Html(f"<code>{esc(commit)}</code>{' (dirty)' if env.git_dirty else ''}")),
+        ("harness", env.packages.get("harness")), ("python", env.python),
+        ("platform", " ".join(str(v) for v in (env.platform, env.machine, env.device) if v)),
+        ("bootstrap", f"{boot.resamples} resamples, seed {boot.seed}, confidence {boot.confidence}"),
     ]
-    scoring = report.get("scoring", {})
-    if "qa" in scoring:
-        qa = scoring["qa"]
-        facts.append(("QA scoring", f"extraction {json.dumps(qa.get('extraction'))}, abstain phrase {json.dumps(qa.get('abstain_phrase'))}"))
-    if "summarization" in scoring:
-        rouge = scoring["summarization"]
-        facts.append(("ROUGE", f"{rouge.get('engine')}, stemmer {'on' if rouge.get('use_stemmer') else 'off'}, "
-                               f"tokenizer {rouge.get('tokenizer')}, value {rouge.get('value')}"))
+    scoring = report.scoring_options()
+    facts += [TASKS[name].scoring_note(scoring[name]) for name in TASKS if isinstance(scoring.get(name), dict)]
     listing = "".join(f"<dt>{esc(k)}</dt><dd>{_cell(v)}</dd>" for k, v in facts)
-    packages = _table(["package", "version"], ([k, v or "not installed"] for k, v in env.get("packages", {}).items()))
+    packages = _table(["package", "version"], ([k, v or "not installed"] for k, v in env.packages.items()))
     models = _table(["model", "backend", "model ref", "revision", "sha256", "generation"], (
-        [m["name"], m.get("backend"), m.get("model_ref"), m.get("revision"), Html(f"<code>{esc(m.get('model_sha256'))}</code>"),
-         json.dumps(m.get("generation", {}), sort_keys=True)]
-        for m in report["models"]
+        [m.name, m.backend, m.model_ref, m.revision, Html(f"<code>{esc(m.model_sha256)}</code>"),
+         json.dumps(m.generation, sort_keys=True)]
+        for m in report.models
     ))
+    sections = {"config": report.config, "scoring": scoring,
+                "selection": report.selection.model_dump(mode="json") if report.selection else None}
     dumps = "".join(
-        f"<details><summary>{esc(name)}</summary><pre>{esc(json.dumps(report.get(key), indent=2, sort_keys=True))}</pre></details>"
+        f"<details><summary>{esc(name)}</summary><pre>{esc(json.dumps(sections[key], indent=2, sort_keys=True))}</pre></details>"
         for name, key in (("resolved config", "config"), ("scoring options", "scoring"), ("run selection", "selection"))
-        if key in report
+        if sections[key] is not None
     )
     return (f'<section id="provenance"><h2>Provenance</h2><dl class="prov">{listing}</dl>'
             f"<h3>Models</h3>{models}<h3>Packages</h3>{packages}{dumps}</section>")
@@ -269,20 +262,20 @@ def content_security_policy(script: str = SCRIPT) -> str:
             "img-src data:; base-uri 'none'; form-action 'none'")
 
 
-def _method(report: dict[str, Any]) -> str:
-    boot = report.get("scoring", {}).get("bootstrap") or report["config"].get("bootstrap", {})
-    return (f"Values are means over items with {boot.get('confidence', 0.95):.0%} bootstrap intervals "
-            f"({boot.get('resamples')} resamples, seed {boot.get('seed')}); ROUGE values are F1.")
+def _method(report: Report) -> str:
+    boot = report.scoring.bootstrap
+    return (f"Values are means over items with {boot.confidence:.0%} bootstrap intervals "
+            f"({boot.resamples} resamples, seed {boot.seed}); ROUGE values are F1.")
 
 
-def render_html(report: dict[str, Any], predictions: list[dict[str, Any]]) -> str:
+def render_html(report: Report, predictions: list[dict[str, Any]]) -> str:
     """The whole page as one string."""
-    name, gold, env = report["config"]["name"], report["gold"], report["environment"]
+    name, gold, env = report.config["name"], report.gold, report.environment
     sections = [_task_section(report, task, predictions) for task in TASKS]
-    nav = "".join(f'<a href="#{t}">{esc(TASKS[t][0])}</a>' for t, s in zip(TASKS, sections) if s)
-    subtitle = (f"run {esc(report['run_id'])} · {esc(report['created_at'])} · gold {esc(gold['hash'][:12])} · "
-                f"config {esc(report['config_hash'][:12])} · commit {esc((env.get('git_commit') or 'unknown')[:12])}"
-                f"{' (dirty)' if env.get('git_dirty') else ''}")
+    nav = "".join(f'<a href="#{t}">{esc(TASKS[t].title)}</a>' for t, s in zip(TASKS, sections) if s)
+    subtitle = (f"run {esc(report.run_id)} · {esc(report.created_at)} · gold {esc(gold.hash[:12])} · "
+                f"config {esc(report.config_hash[:12])} · commit {esc((env.git_commit or 'unknown')[:12])}"
+                f"{' (dirty)' if env.git_dirty else ''}")
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{esc(content_security_policy())}">',

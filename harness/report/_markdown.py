@@ -1,35 +1,22 @@
-"""report.md: one table per task (models x metrics with 95% intervals), breakdowns, timing,
-and the worst-scored items. Every piece of model or gold text is escaped so it cannot break
+"""report.md: one table per task (models x metrics with intervals), breakdowns, timing, and the
+worst-scored items. Every piece of model or gold text goes through `cell`, so it cannot break
 a table: `|`, newlines, HTML and Markdown markup are neutralised."""
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Any
 
-from harness.run._scoring import metric_value
+from harness.report._cells import cell
+from harness.report._model import MetricValue, Report
+from harness.tasks import TASKS, metric_value
 
 WORST_ITEMS = 5
-_MARKUP = re.compile(r"([\\`*_{}\[\]<>#+!~|])")
-# Control characters (NUL, ESC: terminal escapes), bidi overrides and isolates (they reorder
-# the rest of the line on screen), lone surrogates (not encodable): shown as \uXXXX text.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
-def cell(text: Any, limit: int = 160) -> str:
-    """Text made safe for one Markdown table cell."""
-    value = " ".join(str(text).split())  # newlines and tabs become spaces
-    value = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    return _MARKUP.sub(r"\\\1", html.escape(value, quote=False)).replace("\\|", "&#124;")
-
-
-def fmt(metric: dict[str, Any] | None) -> str:
-    if not metric or metric.get("value") is None:
+def fmt(metric: MetricValue | None) -> str:
+    if metric is None or metric.value is None:
         return "–"
-    return f"{metric['value']:.3f} [{metric['ci_low']:.3f}, {metric['ci_high']:.3f}]"
+    return f"{metric.value:.3f} [{metric.ci_low:.3f}, {metric.ci_high:.3f}]"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -38,27 +25,23 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
-def _task_section(report: dict[str, Any], task: str, predictions: list[dict[str, Any]]) -> list[str]:
-    models = [m for m in report["models"] if task in m["tasks"]]
+def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) -> list[str]:
+    models = [m for m in report.models if task in m.tasks]
     if not models:
         return []
-    metrics = list(models[0]["tasks"][task]["metrics"])
+    spec = TASKS[task]
+    metrics = list(models[0].tasks[task].metrics)
     lines = [f"## {task}", ""]
     lines += _table(["model", "n", "failed", *metrics], [
-        [cell(m["name"]), str(m["tasks"][task]["n"]), str(m["tasks"][task]["failed"]),
-         *(fmt(m["tasks"][task]["metrics"].get(x)) for x in metrics)]
+        [cell(m.name), str(m.tasks[task].n), str(m.tasks[task].failed),
+         *(fmt(m.tasks[task].metrics.get(x)) for x in metrics)]
         for m in models
     ])
-    if task == "qa":
-        lines += _table(["model", "abstention accuracy"], [
-            [cell(m["name"]), fmt(m["tasks"][task].get("abstention_accuracy"))] for m in models
-        ])
-    group_key = "by_type" if task == "qa" else "by_style"
-    lines += [f"### {task} by {'question type' if task == 'qa' else 'style'}", ""]
-    rows = []
-    for m in models:
-        for group, part in m["tasks"][task][group_key].items():
-            rows.append([cell(m["name"]), cell(group), str(part["n"]), *(fmt(part["metrics"].get(x)) for x in metrics)])
+    for field, label in spec.summary_fields.items():
+        lines += _table(["model", label], [[cell(m.name), fmt(getattr(m.tasks[task], field))] for m in models])
+    lines += [f"### {task} by {spec.group_label}", ""]
+    rows = [[cell(m.name), cell(group), str(part.n), *(fmt(part.metrics.get(x)) for x in metrics)]
+            for m in models for group, part in m.tasks[task].groups().items()]
     lines += _table(["model", "group", "n", *metrics], rows)
     lines += _worst_items(task, metrics[0], predictions)
     return lines
@@ -78,12 +61,12 @@ def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> l
     ])
 
 
-def _timing(report: dict[str, Any]) -> list[str]:
+def _timing(report: Report) -> list[str]:
     rows = []
-    for m in report["models"]:
-        t = m.get("timing", {})
+    for m in report.models:
+        t = m.timing
         rows.append([
-            cell(m["name"]), f"{t.get('load_s', 0):.1f}", f"{t.get('generate_s', 0):.1f}",
+            cell(m.name), f"{t.get('load_s', 0):.1f}", f"{t.get('generate_s', 0):.1f}",
             str(t.get("generated", 0)), str(t.get("cached", 0)), str(t.get("resumed", 0)),
             str(t.get("completion_tokens", 0)), f"{t['tokens_per_s']:.1f}" if t.get("tokens_per_s") else "–",
         ])
@@ -95,20 +78,19 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else plural or singular + 's'}"
 
 
-def render_markdown(report: dict[str, Any], predictions: list[dict[str, Any]]) -> str:
-    gold = report["gold"]
-    env = report["environment"]
+def render_markdown(report: Report, predictions: list[dict[str, Any]]) -> str:
+    gold, env, bootstrap = report.gold, report.environment, report.scoring.bootstrap
     lines = [
-        f"# Evaluation report: {cell(report['config']['name'])}", "",
-        f"run `{report['run_id']}`, {report['created_at']}; gold `{gold['hash'][:12]}` "
-        f"({_count(gold['articles'], 'article')}, {_count(gold['qa'], 'question')}, {_count(gold['summaries'], 'summary', 'summaries')}); "
-        f"config `{report['config_hash'][:12]}`; harness {env['packages']['harness']}, "
-        f"commit `{(env['git_commit'] or 'unknown')[:12]}`{' (dirty)' if env['git_dirty'] else ''}.", "",
-        "Values are means over items with 95% bootstrap intervals "
-        f"({report['scoring']['bootstrap']['resamples']} resamples, seed {report['scoring']['bootstrap']['seed']}). "
+        f"# Evaluation report: {cell(report.config['name'])}", "",
+        f"run `{report.run_id}`, {report.created_at}; gold `{gold.hash[:12]}` "
+        f"({_count(gold.articles, 'article')}, {_count(gold.qa, 'question')}, {_count(gold.summaries, 'summary', 'summaries')}); "
+        f"config `{report.config_hash[:12]}`; harness {env.packages['harness']}, "
+        f"commit `{(env.git_commit or 'unknown')[:12]}`{' (dirty)' if env.git_dirty else ''}.", "",
+        f"Values are means over items with {bootstrap.confidence:.0%} bootstrap intervals "
+        f"({bootstrap.resamples} resamples, seed {bootstrap.seed}). "
         "ROUGE values are F1.", "",
     ]
-    for task in ("qa", "summarization"):
+    for task in TASKS:
         lines += _task_section(report, task, predictions)
     lines += _timing(report)
     return "\n".join(lines)

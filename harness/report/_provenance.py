@@ -40,6 +40,7 @@ def git_state(directory: Path) -> tuple[str | None, bool | None]:
 
 
 def environment(directory: Path) -> dict[str, Any]:
+    """The report's `environment` (harness.report.Provenance), less the devices models ran on."""
     commit, dirty = git_state(directory)
     return {
         "python": platform.python_version(),

@@ -1,5 +1,6 @@
 """Running a config: gold x models -> items -> generations (run log, prediction cache) -> scores -> report."""
 
-from harness.run._runner import RunOptions, run
+from harness.run import _events as events
+from harness.run._runner import RunOptions, RunResult, run
 
-__all__ = ["RunOptions", "run"]
+__all__ = ["RunOptions", "RunResult", "events", "run"]

@@ -1,23 +1,27 @@
 """Generating one model's outputs for a run: resumed from the run log, found in the prediction
-cache, or generated (loading the model only when something is left to generate)."""
+cache, or generated (loading the model only when something is left to generate).
+
+Every string a backend supplies (answers, errors, its exceptions' messages) goes through the
+backend's `redact` before it is stored, cut or reported, so a backend's secret never reaches
+a file.
+"""
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from tqdm import tqdm
-
-from harness.backends import Result, create_backend
-from harness.run._cache import PredictionCache, prediction_key
+from harness.backends import Backend, Request, Result, create_backend
 from harness.errors import HarnessError
-from harness.run._items import EvalItem
+from harness.run._cache import PredictionCache, prediction_key
+from harness.run._events import Emit, GenerationFinished, GenerationStarted, ItemGenerated, ModelLoading
 from harness.run._runlog import RunLog
+from harness.tasks import EvalItem
 
 FLUSH_EVERY = 8  # results per fsynced run-log batch
 FLUSH_SECONDS = 2.0
+ERROR_CHARS = 500  # a failure's message is cut to this, after redaction
 
 
 @dataclass
@@ -39,19 +43,62 @@ def _record(model: str, item: EvalItem, key: str, text: str | None, error: str |
 
 
 def _valid_text(text: str | None) -> str | None:
-    """Model output as valid Unicode: a lone surrogate (a server's stray "\ud800") becomes "?"
+    """Model output as valid Unicode: a lone surrogate (a server's stray "\\ud800") becomes "?"
     instead of breaking every UTF-8 file the run writes."""
     return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
 
 
-def run_model(model_config, items: list[EvalItem], resumed: dict, cache: PredictionCache, log: RunLog) -> ModelRun:
+def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: PredictionCache,
+              log: RunLog, emit: Emit) -> ModelRun:
     backend = create_backend(model_config)
     identity = backend.identity()
     generation = model_config.generation.model_dump(mode="json")
-    keys = {(i.task, i.id): prediction_key(identity, generation, i.request.system, i.request.prompt) for i in items}
+    keys, requests = {}, {}
+    for item in items:
+        request = item.request()
+        keys[(item.task, item.id)] = prediction_key(identity, generation, request.system, request.prompt)
+        requests[(item.task, item.id)] = request
+    records, n_resumed = _reused(model_config.name, items, keys, resumed, cache)
+    log.append_batch(records[(i.task, i.id)] for i in items
+                     if (i.task, i.id) in records and (model_config.name, i.task, i.id) not in resumed)
+    todo = [item for item in items if (item.task, item.id) not in records]
+    run = ModelRun(records, identity)
+    load_s = generate_s = 0.0
+    try:
+        if todo:
+            started = time.perf_counter()
+            emit(ModelLoading(model_config.name, model_config.backend))
+            backend.load()
+            load_s = time.perf_counter() - started
+            started = time.perf_counter()
+            emit(GenerationStarted(model_config.name, len(todo)))
+            try:
+                _Generation(model_config, backend, keys, records, cache, log, emit).run(
+                    todo, [requests[(i.task, i.id)] for i in todo])
+            finally:
+                emit(GenerationFinished(model_config.name))
+            generate_s = time.perf_counter() - started
+            run.runtime = backend.runtime_info()
+    finally:
+        backend.close()  # on Ctrl-C and errors too: connections and worker threads go
+    generated = [records[(i.task, i.id)] for i in todo]
+    completion = sum(r.get("completion_tokens") or 0 for r in generated)
+    run.timing = {
+        "load_s": load_s, "generate_s": generate_s, "generated": len(todo),
+        "cached": len(items) - len(todo) - n_resumed, "resumed": n_resumed,
+        "prompt_tokens": sum(r.get("prompt_tokens") or 0 for r in generated),
+        "completion_tokens": completion, "tokens_per_s": completion / generate_s if generate_s and completion else None,
+    }
+    return run
+
+
+def _reused(model: str, items: list[EvalItem], keys: dict, resumed: dict,
+            cache: PredictionCache) -> tuple[dict[tuple[str, str], dict[str, Any]], int]:
+    """Records finished in an earlier attempt of this run (same key), then prediction-cache hits;
+    and how many came from the earlier attempt."""
     records: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in items:  # resumed: finished in an earlier attempt of this run, with the same key
-        old = resumed.get((model_config.name, item.task, item.id))
+    for item in items:
+        old = resumed.get((model, item.task, item.id))
         if old and old.get("error") is None and old.get("cache_key") == keys[(item.task, item.id)]:
             records[(item.task, item.id)] = old
     n_resumed = len(records)
@@ -60,78 +107,70 @@ def run_model(model_config, items: list[EvalItem], resumed: dict, cache: Predict
         key = keys[(item.task, item.id)]
         if (item.task, item.id) not in records and key in hits:
             hit = hits[key]
-            records[(item.task, item.id)] = _record(model_config.name, item, key, hit["text"], None, hit.get("prompt_tokens"), hit.get("completion_tokens"))
-    n_cached = len(records) - n_resumed
-    log.append_batch(records[(i.task, i.id)] for i in items if (i.task, i.id) in records and (model_config.name, i.task, i.id) not in resumed)
-    todo = [item for item in items if (item.task, item.id) not in records]
-    run = ModelRun(records, identity)
-    load_s = generate_s = 0.0
-    try:
-        if todo:
-            started = time.perf_counter()
-            print(f"loading {model_config.name} ({model_config.backend})...", flush=True)
-            backend.load()
-            load_s = time.perf_counter() - started
-            started = time.perf_counter()
-            _generate(model_config, backend, todo, keys, records, cache, log)
-            generate_s = time.perf_counter() - started
-            run.runtime = backend.runtime_info()
-    finally:
-        backend.close()  # on Ctrl-C and errors too: connections and worker threads go
-    generated = [records[(i.task, i.id)] for i in todo]
-    completion = sum(r.get("completion_tokens") or 0 for r in generated)
-    run.timing = {
-        "load_s": load_s, "generate_s": generate_s, "generated": len(todo), "cached": n_cached,
-        "resumed": n_resumed, "prompt_tokens": sum(r.get("prompt_tokens") or 0 for r in generated),
-        "completion_tokens": completion, "tokens_per_s": completion / generate_s if generate_s and completion else None,
-    }
-    return run
+            records[(item.task, item.id)] = _record(model, item, key, hit["text"], None,
+                                                    hit.get("prompt_tokens"), hit.get("completion_tokens"))
+    return records, n_resumed
 
 
-def _generate(model_config, backend, todo: list[EvalItem], keys: dict, records: dict, cache: PredictionCache, log: RunLog) -> None:
-    by_id = {item.request.id: item for item in todo}
-    pending: list[dict[str, Any]] = []
-    last_flush = time.monotonic()
-    secret = _api_key(model_config)
+class _Generation:
+    """Feeds the backend the items left, keeps each result as it comes (run log, cache, records)."""
 
-    def keep(result: Result) -> None:
-        nonlocal last_flush
-        item = by_id.get(result.id)
-        if item is None or (item.task, item.id) in records:
+    def __init__(self, model_config: Any, backend: Backend, keys: dict, records: dict,
+                 cache: PredictionCache, log: RunLog, emit: Emit):
+        self.model, self.backend, self.keys, self.records = model_config, backend, keys, records
+        self.cache, self.log, self.emit = cache, log, emit
+        self.pending: list[dict[str, Any]] = []
+        self.last_flush = time.monotonic()
+
+    def run(self, todo: list[EvalItem], requests: list[Request]) -> None:
+        self.by_id = {request.id: item for item, request in zip(todo, requests)}
+        generation = self.model.generation
+        try:
+            failure = _consume(lambda: self.backend.generate(requests, generation), self.keep)
+            if failure is not None:  # the backend raised: retry what is left one at a time, so only the culprit fails
+                for item, request in zip(todo, requests):
+                    if (item.task, item.id) in self.records:
+                        continue
+                    error = _consume(lambda: self.backend.generate([request], generation), self.keep)
+                    if error is not None and (item.task, item.id) not in self.records:
+                        self.keep(Result(request.id, None, error=self._describe(error)))
+        finally:
+            self.flush()  # on Ctrl-C too: what finished is kept
+        for item in todo:  # a backend that skipped an item: a failure, never a silent hole
+            if (item.task, item.id) not in self.records:
+                record = _record(self.model.name, item, self.keys[(item.task, item.id)], None,
+                                 "backend returned no result")
+                self.records[(item.task, item.id)] = record
+                self.log.append_batch([record])
+
+    def keep(self, result: Result) -> None:
+        item = self.by_id.get(result.id)
+        if item is None or (item.task, item.id) in self.records:
             return  # an id we did not ask for, or a second answer: the first one counts
-        error = _scrub(result.error, secret) if result.error is not None else None
-        record = _record(model_config.name, item, keys[(item.task, item.id)], result.text, error, result.prompt_tokens, result.completion_tokens)
-        records[(item.task, item.id)] = record
-        pending.append(record)
-        bar.update(1)
-        if len(pending) >= FLUSH_EVERY or time.monotonic() - last_flush > FLUSH_SECONDS:
-            flush()
+        text = None if result.text is None else self.backend.redact(result.text)
+        error = None if result.error is None else self.backend.redact(result.error)
+        record = _record(self.model.name, item, self.keys[(item.task, item.id)], text, error,
+                         result.prompt_tokens, result.completion_tokens)
+        self.records[(item.task, item.id)] = record
+        self.pending.append(record)
+        self.emit(ItemGenerated(self.model.name))
+        if len(self.pending) >= FLUSH_EVERY or time.monotonic() - self.last_flush > FLUSH_SECONDS:
+            self.flush()
 
-    def flush() -> None:
-        nonlocal last_flush
-        batch = list(pending)
-        pending.clear()  # a failed append is reported once, not again by the final flush
-        last_flush = time.monotonic()
-        log.append_batch(batch)
-        cache.put_many({r["cache_key"]: {"text": r["prediction"], "prompt_tokens": r["prompt_tokens"],
-                                         "completion_tokens": r["completion_tokens"]} for r in batch if r["error"] is None})
+    def flush(self) -> None:
+        batch = list(self.pending)
+        self.pending.clear()  # a failed append is reported once, not again by the final flush
+        self.last_flush = time.monotonic()
+        self.log.append_batch(batch)
+        self.cache.put_many({r["cache_key"]: {"text": r["prediction"], "prompt_tokens": r["prompt_tokens"],
+                                              "completion_tokens": r["completion_tokens"]}
+                             for r in batch if r["error"] is None})
 
-    bar = tqdm(total=len(todo), desc=f"{model_config.name}", unit="item", dynamic_ncols=True)
-    try:
-        failure = _consume(lambda: backend.generate([item.request for item in todo], model_config.generation), keep)
-        if failure is not None:  # the backend raised: retry what is left one at a time, so only the culprit fails
-            for item in [i for i in todo if (i.task, i.id) not in records]:
-                error = _consume(lambda: backend.generate([item.request], model_config.generation), keep)
-                if error is not None and (item.task, item.id) not in records:
-                    keep(Result(item.request.id, None, error=_describe(error, secret)))
-    finally:
-        flush()  # on Ctrl-C too: what finished is kept
-        bar.close()
-    for item in todo:  # a backend that skipped an item: a failure, never a silent hole
-        if (item.task, item.id) not in records:
-            record = _record(model_config.name, item, keys[(item.task, item.id)], None, "backend returned no result")
-            records[(item.task, item.id)] = record
-            log.append_batch([record])
+    def _describe(self, error: Exception) -> str:
+        """One line for the report: the exception's type and message, redacted, whitespace
+        collapsed, then cut."""
+        text = self.backend.redact(f"{type(error).__name__}: {error}")
+        return " ".join(text.split())[:ERROR_CHARS]
 
 
 def _consume(start: Callable[[], Iterator[Result]] | None, keep: Callable[[Result], None]) -> Exception | None:
@@ -159,19 +198,3 @@ def _consume(start: Callable[[], Iterator[Result]] | None, keep: Callable[[Resul
         close = getattr(results, "close", None)
         if close is not None:
             close()
-
-
-def _api_key(model_config) -> str | None:
-    variable = getattr(model_config, "api_key_env", None)
-    return os.environ.get(variable) or None if variable else None
-
-
-def _scrub(message: str, secret: str | None) -> str:
-    """Never record an API key, whatever a backend put in its message."""
-    return message.replace(secret, "***") if secret else message
-
-
-def _describe(error: Exception, secret: str | None) -> str:
-    """One line for the report: the exception's type and message, whitespace collapsed, capped."""
-    text = " ".join(f"{type(error).__name__}: {error}".split())
-    return _scrub(text[:500], secret)

@@ -8,23 +8,19 @@ cache makes re-runs and added models cheap across output directories.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from harness.run._cache import PredictionCache
-from harness.config import EvalConfig, config_hash, load_config
+from harness.config import EvalConfig, config_hash, enabled_tasks, load_config
 from harness.errors import HarnessError
-from harness.run._model_run import run_model
 from harness.gold import load_gold
-from harness.run._items import EvalItem, build_items
-from harness.metrics import compute_extra_metric, load_extra_metric
-from harness.report import build_report, print_summary, write_report
+from harness.report import ModelResult, Report, Selection, build_report, write_report
+from harness.run._cache import PredictionCache
+from harness.run._events import Emit, ignore
+from harness.run._model_run import run_model
 from harness.run._runlog import RUN_LOG_NAME, RunLog, read_run_log
-from harness.run._scoring import SCORERS, aggregate, metric_value
-
-TASKS = ("qa", "summarization")
+from harness.run._scoring import score_task
+from harness.tasks import TASKS, EvalItem
 
 
 @dataclass
@@ -36,6 +32,14 @@ class RunOptions:
     tasks: list[str] | None = None
     resume: bool = False
     use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Where the report files were written, and the report."""
+
+    output: Path
+    report: Report
 
 
 def _select(kind: str, wanted: list[str] | None, available: list[str]) -> list[str]:
@@ -59,67 +63,16 @@ def _output_dir(config: EvalConfig, options: RunOptions, run_id: str) -> Path:
     return base / run_id
 
 
-def _score_model(name: str, run, items: dict[str, list[EvalItem]], config: EvalConfig) -> tuple[dict, list[dict]]:
-    tasks, lines = {}, []
-    for task_name, task_items in items.items():
-        task = getattr(config.tasks, task_name)
-        scored = []
-        for item in task_items:
-            record = run.records[(item.task, item.id)]
-            result = SCORERS[task_name](item, record, task)
-            scored.append({**result, "error": record.get("error")})
-            lines.append(_prediction_line(name, item, record, result))
-        tasks[task_name] = aggregate(task_name, task, task_items, scored, config.bootstrap)
-        tasks[task_name]["failed_items"] = [
-            {"id": item.id, "error": s["error"]} for item, s in zip(task_items, scored) if s["error"] is not None
-        ]
-        if task.extra_metrics:
-            tasks[task_name]["extra_metrics"] = _extra_metrics(task, task_items, scored)
-        tasks[task_name]["items"] = [  # per-item values, for paired comparison of two reports
-            {"id": item.id, "article_id": item.article_id, "group": item.group,
-             "scores": {m: metric_value(s["scores"], m) for m in task.metrics}}
-            for item, s in zip(task_items, scored)
-        ]
-    return tasks, lines
-
-
-@functools.lru_cache(maxsize=None)
-def _loaded_metric(path: str):
-    """An `evaluate` module, loaded once however many models a run scores with it."""
-    return load_extra_metric(path)
-
-
-def _extra_metrics(task, items: list[EvalItem], scored: list[dict]) -> dict[str, Any]:
-    """Config-added `evaluate` metrics over the whole task: extracted answers vs references."""
-    answers = [s["answer"] for s in scored]
-    references = [list(item.references) or [""] for item in items]  # unanswerable: the empty answer
-    return {
-        extra.name: compute_extra_metric(_loaded_metric(extra.path), answers, references, extra.kwargs)
-        for extra in task.extra_metrics
-    }
-
-
-def _prediction_line(model: str, item: EvalItem, record: dict, result: dict) -> dict[str, Any]:
-    line = {
-        "model": model, "task": item.task, "id": item.id, "article_id": item.article_id,
-        "question": item.request.question, "style": item.request.style,
-        "prediction": record.get("prediction"), "answer": result["answer"],
-        "references": list(item.references), "scores": result["scores"], "error": record.get("error"),
-    }
-    if "sentences" in result:
-        line["sentences"] = result["sentences"]
-    return line
-
-
-def run(config_path: Path, options: RunOptions) -> Path:
-    """Run a config; returns the output directory holding the report files."""
+def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResult:
+    """Run a config; progress goes to `emit` (see harness.run.events)."""
     config = load_config(config_path, options.overrides)
     if options.limit is not None and options.limit < 1:
         raise HarnessError(f"--limit must be at least 1 (got {options.limit})")
-    task_names = _select("tasks", options.tasks, [t for t in TASKS if getattr(config.tasks, t) is not None])
+    tasks = enabled_tasks(config)
+    task_names = _select("tasks", options.tasks, list(tasks))
     model_names = _select("models", options.models, [m.name for m in config.models])
     gold = load_gold(config.gold)
-    items = build_items(gold, config.tasks, Path(config_path).parent, task_names, options.limit)
+    items = {name: TASKS[name].items(gold, tasks[name], options.limit) for name in task_names}
     created = dt.datetime.now(dt.timezone.utc)
     run_id = f"{created:%Y%m%dT%H%M%SZ}-{config_hash(config)[:8]}"
     out = _output_dir(config, options, run_id)
@@ -128,13 +81,11 @@ def run(config_path: Path, options: RunOptions) -> Path:
     _prepare(out, log_path, options.resume)
     cache = PredictionCache.default(options.use_cache)
     log = RunLog(log_path)
-    all_items = [item for task_items in items.values() for item in task_items]
     models, predictions = [], []
     try:
         for model_config in (m for m in config.models if m.name in model_names):
-            model_run = run_model(model_config, all_items, resumed, cache, log)
-            tasks, lines = _score_model(model_config.name, model_run, items, config)
-            models.append({"config": model_config, "run": model_run, "tasks": tasks})
+            result, lines = _run_one(model_config, items, tasks, config, resumed, cache, log, emit)
+            models.append(result)
             predictions += lines
     except KeyboardInterrupt:
         raise HarnessError(
@@ -144,11 +95,31 @@ def run(config_path: Path, options: RunOptions) -> Path:
     finally:
         log.close()
         cache.close()
-    selection = {"tasks": task_names, "models": model_names, "limit": options.limit, "resumed": options.resume, "cache": options.use_cache}
+    selection = Selection(tasks=task_names, models=model_names, limit=options.limit,
+                          resumed=options.resume, cache=options.use_cache)
     report = build_report(run_id, created, config, config_path, gold, models, selection)
     write_report(out, report, predictions)
-    print_summary(report, out)
-    return out
+    return RunResult(out, report)
+
+
+def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config: EvalConfig,
+             resumed: dict, cache: PredictionCache, log: RunLog, emit: Emit) -> tuple[ModelResult, list[dict]]:
+    """Generate and score one model over every selected task."""
+    all_items = [item for task_items in items.values() for item in task_items]
+    model_run = run_model(model_config, all_items, resumed, cache, log, emit)
+    results, lines = {}, []
+    for task_name, task_items in items.items():
+        results[task_name], task_lines = score_task(model_config.name, task_name, tasks[task_name],
+                                                    task_items, model_run.records, config.bootstrap)
+        lines += task_lines
+    identity = model_run.identity
+    result = ModelResult(
+        name=model_config.name, backend=model_config.backend, model_ref=identity.get("model_ref"),
+        revision=identity.get("revision"), model_sha256=identity.get("model_sha256"),
+        generation=model_config.generation.model_dump(mode="json"), runtime=model_run.runtime,
+        timing=model_run.timing, tasks=results,
+    )
+    return result, lines
 
 
 def _prepare(out: Path, log_path: Path, resume: bool) -> None:

@@ -1,4 +1,5 @@
-"""From generations to numbers: extract, score each item, aggregate with bootstrap intervals.
+"""From generations to numbers: each task scores its items, then means with bootstrap intervals
+overall and per group, the task's own summary values, and its extra `evaluate` metrics.
 
 Failed items (the backend reported an error, or a replayed file lacks them) stay in the
 denominator and score zero on every metric: dropping them would flatter a flaky model.
@@ -6,81 +7,78 @@ denominator and score zero on every metric: dropping them would flatter a flaky 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from typing import Any
+from typing import Any, Sequence
 
-from harness.run._items import EvalItem
-from harness.metrics import (
-    abstention_item_score,
-    extract_answer,
-    mean_with_ci,
-    qa_item_scores,
-    rouge_item_scores,
-    split_sentences,
-)
+from harness.metrics import compute_extra_metric, load_extra_metric, mean_with_ci
+from harness.report import FailedItem, GroupResult, ItemScore, MetricValue, TaskResult
+from harness.tasks import TASKS, EvalItem, Scored, metric_value
 
 
-def score_qa(item: EvalItem, record: dict[str, Any], task) -> dict[str, Any]:
-    """{"answer", "scores"} for one QA item; scores hold exact_match, f1, abstained, abstention."""
-    if record.get("error") is not None:
-        scores = {"exact_match": 0.0, "f1": 0.0, "abstained": False, "abstention": 0.0}
-        return {"answer": "", "scores": scores}
-    answer = extract_answer(record["prediction"], task.extraction)
-    scores = qa_item_scores(answer, list(item.references), task.abstain_phrase)
-    scores["abstention"] = abstention_item_score(scores["abstained"], item.references)
-    return {"answer": answer, "scores": scores}
-
-
-def score_summary(item: EvalItem, record: dict[str, Any], task) -> dict[str, Any]:
-    """{"answer", "sentences", "scores"}; the answer is the prediction one sentence a line."""
-    if record.get("error") is not None:
-        zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0}
-        return {"answer": "", "sentences": [], "scores": {kind: dict(zero) for kind in task.metrics}}
-    sentences = split_sentences(record["prediction"])
-    scores = rouge_item_scores(sentences, list(item.references), task.metrics, task.use_stemmer, task.tokenizer)
-    return {"answer": "\n".join(sentences), "sentences": sentences, "scores": scores}
-
-
-SCORERS = {"qa": score_qa, "summarization": score_summary}
-
-
-def metric_value(scores: dict[str, Any], metric: str) -> float:
-    """The per-item number a metric averages: a QA score as it is, a ROUGE score its F1."""
-    value = scores[metric]
-    return float(value["f1"] if isinstance(value, dict) else value)
-
-
-def aggregate(task_name: str, task, items: list[EvalItem], scored: list[dict[str, Any]], bootstrap) -> dict[str, Any]:
-    """Task summary for one model: means with intervals, overall and by type or style."""
-    options = {"resamples": bootstrap.resamples, "seed": bootstrap.seed, "confidence": bootstrap.confidence}
-    summary = {
-        "n": len(items),
-        "metrics": _metrics(task_name, task, items, scored, options),
-        "failed": sum(1 for s in scored if s["error"] is not None),
-    }
+def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], records: dict,
+               bootstrap: Any) -> tuple[TaskResult, list[dict[str, Any]]]:
+    """(the task's result for one model, its predictions.jsonl lines)."""
+    task = TASKS[task_name]
+    records = [records[(item.task, item.id)] for item in items]
+    scored = [task.score(item, r["prediction"] if r.get("error") is None else None, options)
+              for item, r in zip(items, records)]
+    lines = [_prediction_line(model, item, record, s) for item, record, s in zip(items, records, scored)]
+    mean = functools.partial(_mean, clusters=[item.article_id for item in items], bootstrap=bootstrap)
     groups: dict[str, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
         groups[item.group].append(index)
-    by_group = {
-        group: {"n": len(indexes), "metrics": _metrics(task_name, task, [items[i] for i in indexes], [scored[i] for i in indexes], options)}
-        for group, indexes in sorted(groups.items())
-    }
-    summary["by_type" if task_name == "qa" else "by_style"] = by_group
-    if task_name == "qa":
-        summary["abstention_accuracy"] = mean_with_ci(
-            [s["scores"]["abstention"] for s in scored], [i.article_id for i in items], **options
-        )
-    return summary
+    result = TaskResult(
+        n=len(items),
+        metrics=_metrics(options.metrics, scored, mean),
+        failed=sum(1 for r in records if r.get("error") is not None),
+        **{task.group_field: {
+            group: GroupResult(n=len(indexes), metrics=_metrics(
+                options.metrics, [scored[i] for i in indexes],
+                functools.partial(_mean, clusters=[items[i].article_id for i in indexes], bootstrap=bootstrap)))
+            for group, indexes in sorted(groups.items())}},
+        **task.summary(items, scored, mean),
+        failed_items=[FailedItem(id=item.id, error=r["error"]) for item, r in zip(items, records)
+                      if r.get("error") is not None],
+        extra_metrics=_extra_metrics(options, items, scored) if options.extra_metrics else None,
+        items=[ItemScore(id=item.id, article_id=item.article_id, group=item.group,
+                         scores={m: metric_value(s.scores, m) for m in options.metrics})
+               for item, s in zip(items, scored)],
+    )
+    return result, lines
 
 
-def _metrics(task_name: str, task, items: list[EvalItem], scored: list[dict[str, Any]], options: dict) -> dict[str, Any]:
-    clusters = [item.article_id for item in items]
+def _mean(values: Sequence[float], clusters: list[str], bootstrap: Any) -> MetricValue:
+    return MetricValue(**mean_with_ci(values, clusters, resamples=bootstrap.resamples, seed=bootstrap.seed,
+                                      confidence=bootstrap.confidence))
+
+
+def _metrics(names: list[str], scored: list[Scored], mean: Any) -> dict[str, MetricValue]:
+    """Per metric, the mean of its per-item values; multi-part scores also the means of their parts."""
     out = {}
-    for metric in task.metrics:
-        values = [metric_value(s["scores"], metric) for s in scored]
-        out[metric] = mean_with_ci(values, clusters, **options)
-        if task_name == "summarization":
+    for name in names:
+        value = mean([metric_value(s.scores, name) for s in scored])
+        if scored and isinstance(scored[0].scores[name], dict):
             for part in ("precision", "recall"):
-                parts = [s["scores"][metric][part] for s in scored]
-                out[metric][part] = sum(parts) / len(parts) if parts else None
+                parts = [s.scores[name][part] for s in scored]
+                setattr(value, part, sum(parts) / len(parts))
+        out[name] = value
     return out
+
+
+def _extra_metrics(options: Any, items: list[EvalItem], scored: list[Scored]) -> dict[str, Any]:
+    """Config-added `evaluate` metrics over the whole task: extracted answers vs references."""
+    answers = [s.answer for s in scored]
+    references = [list(item.references) or [""] for item in items]  # unanswerable: the empty answer
+    return {extra.name: compute_extra_metric(load_extra_metric(extra.path), answers, references, extra.kwargs)
+            for extra in options.extra_metrics}
+
+
+def _prediction_line(model: str, item: EvalItem, record: dict[str, Any], scored: Scored) -> dict[str, Any]:
+    return {
+        "model": model, "task": item.task, "id": item.id, "article_id": item.article_id,
+        "question": item.question, "style": item.style,
+        "prediction": record.get("prediction"), "answer": scored.answer,
+        "references": list(item.references), "scores": scored.scores, "error": record.get("error"),
+        **scored.extra,
+    }

@@ -1,8 +1,4 @@
-"""Read a report.json for comparison: only the fields `compare` uses, checked, one-line errors.
-
-Reports may carry more fields than these (DESIGN.md: fields are added, never removed without a
-schema_version bump), so unknown keys are ignored here, unlike in the config.
-"""
+"""Reading a report.json back: any problem is one line naming the file and the field (exit 2)."""
 
 from __future__ import annotations
 
@@ -11,89 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError, field_validator
+from pydantic import ValidationError
 
 from harness.errors import HarnessError
+from harness.report._model import SCHEMA_VERSION, Report
 
-SUPPORTED_SCHEMA_VERSIONS = (1,)
-MAX_RESAMPLES = 1_000_000  # the config's own limit; more would make `compare` run for hours
-# Metric values are fractions in [0, 1]; extra `evaluate` metrics may use other scales, but a
-# score beyond this is not a metric value (and would overflow the sums of the bootstrap).
-MAX_SCORE = 1e12
 MAX_DEPTH = 64  # a real report nests about 7 levels; deeper input only exhausts the stack
 _SURROGATE = re.compile("[\ud800-\udfff]")
-Score = Annotated[StrictFloat, Field(ge=-MAX_SCORE, le=MAX_SCORE)]
-
-
-class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore", allow_inf_nan=False, frozen=True)
-
-
-class ReportItem(_Lenient):
-    """One scored item: its id, the article it is about (the bootstrap cluster), its scores."""
-
-    id: str
-    article_id: str
-    scores: dict[str, Score]
-
-
-class ReportTask(_Lenient):
-    """One task of one model; `items` is what the paired bootstrap resamples."""
-
-    items: list[ReportItem]
-
-    @field_validator("items")
-    @classmethod
-    def _consistent(cls, items: list[ReportItem]) -> list[ReportItem]:
-        """Unique ids, and every item scored on the same metrics."""
-        seen: set[str] = set()
-        for index, item in enumerate(items):
-            if item.id in seen:
-                raise ValueError(f"item id {item.id!r} appears twice")
-            if item.scores.keys() != items[0].scores.keys():
-                raise ValueError(f"item {index} ({item.id!r}) is scored on {sorted(item.scores)}, "
-                                 f"item 0 on {sorted(items[0].scores)}")
-            seen.add(item.id)
-        return items
-
-    def metric_names(self) -> list[str]:
-        """The metrics the items are scored on, in report order."""
-        return list(self.items[0].scores) if self.items else []
-
-
-class ReportModel(_Lenient):
-    name: str
-    tasks: dict[str, ReportTask]
-
-
-class _Gold(_Lenient):
-    hash: str
-
-
-class _Bootstrap(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)  # every option is kept for the settings diff
-    resamples: int = Field(ge=1, le=MAX_RESAMPLES)
-    seed: int = Field(ge=0)  # numpy's default_rng refuses negative seeds
-
-
-class _Scoring(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
-    bootstrap: _Bootstrap
-
-
-class Report(_Lenient):
-    """The parts of a report.json that a comparison reads."""
-
-    schema_version: int
-    gold: _Gold
-    config: dict[str, Any]
-    scoring: _Scoring
-    models: list[ReportModel]
-
-    def scoring_options(self) -> dict[str, Any]:
-        return self.scoring.model_dump(mode="json")
 
 
 def read_report(path: str | Path) -> Report:
@@ -116,8 +36,8 @@ def read_report(path: str | Path) -> Report:
         raise HarnessError(f"{label}: not a report: expected a JSON object, got {type(raw).__name__}")
     _check_shape(raw, label)
     version = raw.get("schema_version")
-    if version not in SUPPORTED_SCHEMA_VERSIONS or isinstance(version, bool):
-        supported = ", ".join(map(str, SUPPORTED_SCHEMA_VERSIONS))
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        supported = str(SCHEMA_VERSION)
         found = "missing" if "schema_version" not in raw else repr(version)
         raise HarnessError(f"{label}: schema_version {found} is not supported (supported: {supported})")
     try:

@@ -1,0 +1,191 @@
+"""report.json as one typed model: the runner builds it, report.md and report.html render it,
+`harness compare` reads it, and report.schema.json is generated from it.
+
+Versioning: `schema_version` is the report's major version. Fields are added without a bump
+(and readers ignore fields they do not know, so an older harness reads a newer report of the
+same major version); a field is removed or retyped only with a bump.
+
+Reading is strict where a comparison depends on it (finite numbers, bounded resamples, unique
+item ids, every item scored on the same metrics) and lenient elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_serializer
+
+SCHEMA_VERSION = 1
+MAX_RESAMPLES = 1_000_000  # the config's own limit; more would make `compare` run for hours
+# Built-in metric values are fractions in [0, 1]; a plugin's may use another scale, but a score
+# beyond this is not a metric value (and would overflow the sums of the bootstrap).
+MAX_SCORE = 1e12
+Score = Annotated[StrictFloat, Field(ge=-MAX_SCORE, le=MAX_SCORE)]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # pydantic's (Rust) regex: $ is the very end
+
+
+class _Part(BaseModel):
+    """A part of the report. Unknown fields (from a newer version) are ignored; optional fields
+    named in `_omitted_when_none` are left out of the JSON rather than written as null."""
+
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False, strict=True)
+    _omitted_when_none: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        return {k: v for k, v in data.items() if not (v is None and k in self._omitted_when_none)}
+
+
+class MetricValue(_Part):
+    """A mean over items with its bootstrap interval; multi-part scores (ROUGE) add the means of
+    their precision and recall. All None when there were no items."""
+
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    precision: float | None = None
+    recall: float | None = None
+    _omitted_when_none = ("precision", "recall")
+
+
+class GroupResult(_Part):
+    """The metrics of the items of one group (a question type, a summary style)."""
+
+    n: int = Field(ge=0)
+    metrics: dict[str, MetricValue]
+
+
+class ItemScore(_Part):
+    """One item's per-metric numbers: what the paired comparison of two reports resamples."""
+
+    id: str
+    article_id: str  # the bootstrap cluster
+    group: str
+    scores: dict[str, Score]
+
+
+class FailedItem(_Part):
+    id: str
+    error: str
+
+
+class TaskResult(_Part):
+    """One task of one model. The breakdown field is the task's (harness.tasks: QA by_type,
+    summarization by_style); abstention_accuracy is QA's."""
+
+    n: int = Field(ge=0)
+    metrics: dict[str, MetricValue]
+    failed: int = Field(ge=0)
+    by_type: dict[str, GroupResult] | None = None
+    by_style: dict[str, GroupResult] | None = None
+    abstention_accuracy: MetricValue | None = None
+    failed_items: list[FailedItem] = Field(default_factory=list)
+    extra_metrics: dict[str, Any] | None = None
+    items: list[ItemScore]
+    _omitted_when_none = ("by_type", "by_style", "abstention_accuracy", "extra_metrics")
+
+    @field_validator("items")
+    @classmethod
+    def _consistent(cls, items: list[ItemScore]) -> list[ItemScore]:
+        """Unique ids, and every item scored on the same metrics."""
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                raise ValueError(f"item id {item.id!r} appears twice")
+            if item.scores.keys() != items[0].scores.keys():
+                raise ValueError(f"item {index} ({item.id!r}) is scored on {sorted(item.scores)}, "
+                                 f"item 0 on {sorted(items[0].scores)}")
+            seen.add(item.id)
+        return items
+
+    def metric_names(self) -> list[str]:
+        """The metrics the items are scored on, in report order."""
+        return list(self.items[0].scores) if self.items else []
+
+    def groups(self) -> dict[str, GroupResult]:
+        """The breakdown, whichever task's field holds it."""
+        return self.by_type or self.by_style or {}
+
+
+class ModelResult(_Part):
+    name: str
+    backend: str
+    model_ref: str | None
+    revision: str | None
+    model_sha256: str | None
+    generation: dict[str, Any]
+    runtime: dict[str, Any]
+    timing: dict[str, Any]
+    tasks: dict[str, TaskResult]
+
+
+class Selection(_Part):
+    """What part of the config this run covered."""
+
+    tasks: list[str]
+    models: list[str]
+    limit: int | None
+    resumed: bool
+    cache: bool
+
+
+class GoldInfo(_Part):
+    path: str
+    hash: Sha256
+    articles: int = Field(ge=0)
+    qa: int = Field(ge=0)
+    summaries: int = Field(ge=0)
+
+
+class Provenance(_Part):
+    """Where the report was made: versions, git state, platform, devices."""
+
+    python: str
+    packages: dict[str, str | None]
+    git_commit: str | None
+    git_dirty: bool | None
+    platform: str
+    machine: str | None = None
+    device: str | None = None
+
+
+class BootstrapInfo(BaseModel):
+    """The bootstrap settings; every key is kept (compare diffs them), these are checked."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    resamples: int = Field(ge=1, le=MAX_RESAMPLES)
+    seed: int = Field(ge=0)  # numpy's default_rng refuses negative seeds
+    confidence: float = Field(gt=0, lt=1)
+
+
+class Scoring(BaseModel):
+    """Every option that changes a number; per task, the task's own options (keys kept as written)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    bootstrap: BootstrapInfo
+    signature: dict[str, Any] = Field(default_factory=dict)
+
+
+class Report(_Part):
+    """The whole report.json."""
+
+    schema_version: Literal[1]
+    run_id: str = Field(min_length=1)
+    created_at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+    config_path: str | None = None
+    config: dict[str, Any]
+    config_hash: Sha256
+    selection: Selection | None = None
+    gold: GoldInfo
+    environment: Provenance
+    scoring: Scoring
+    models: list[ModelResult]
+
+    def scoring_options(self) -> dict[str, Any]:
+        return self.scoring.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """report.json's text: indented, UTF-8 characters as they are, Python's float repr."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,83 @@
+"""What every task's config options share: strict keys, the prompt template compiled once at
+load, metric names checked against the registry, and `evaluate` modules added by the config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, PrivateAttr, field_validator
+
+from harness.strict import Strict, check_name
+
+
+class ExtraMetric(Strict):
+    """An extra metric computed with an `evaluate` module."""
+
+    name: str = Field(description="Name of the metric in the report.")
+    path: str = Field(
+        description="Local path of an `evaluate` module (relative to the current directory) or a hub name."
+    )
+    kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Keyword arguments passed to the module's compute()."
+    )
+
+    _check_name = field_validator("name")(check_name)
+
+
+class TaskOptions(Strict):
+    """Base of a task's options. `prompt` names its template; load_config compiles it once
+    (bind) and items render from that compiled template."""
+
+    prompt: str
+    _template: Any = PrivateAttr(default=None)
+
+    def bind(self, template: Any) -> None:
+        """Keep the compiled prompt template (harness.prompts.Template) the config resolved."""
+        self._template = template
+
+    def __eq__(self, other: object) -> bool:
+        """Options are equal when their fields are: the compiled template is derived from them."""
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # mutable, like every pydantic model
+
+    @property
+    def template(self) -> Any:
+        """The compiled prompt template; compiled here for options made outside load_config."""
+        if self._template is None:
+            from harness.prompts import load_template
+
+            self._template = load_template(self.prompt)
+        return self._template
+
+
+def check_unique(values: list[Any]) -> list[Any]:
+    duplicates = sorted({str(v) for v in values if values.count(v) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
+    return values
+
+
+def metric_names_of(task: str, name: str) -> str:
+    """A metric name registered for `task` (a pydantic validator: ValueError otherwise)."""
+    from harness import plugins
+    from harness.errors import HarnessError
+
+    if name in plugins.names("metric"):
+        try:
+            if plugins.load("metric", name).task == task:
+                return name
+        except HarnessError as error:  # a broken plugin: its own message
+            raise ValueError(error.message) from None
+    allowed = [n for n in plugins.names("metric") if _task_of(n) == task]
+    raise ValueError(f"must be one of: {', '.join(allowed)} (got {name!r})")
+
+
+def _task_of(name: str) -> str | None:
+    from harness import plugins
+    from harness.errors import HarnessError
+
+    try:
+        return getattr(plugins.load("metric", name), "task", None)
+    except HarnessError:  # a broken plugin is not offered; naming it gives its own error
+        return None

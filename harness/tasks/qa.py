@@ -1,0 +1,156 @@
+"""Question answering: the model answers each gold question about its article.
+
+The raw output is cut to an answer (extraction), checked for an abstention, and scored by the
+configured metrics; exact_match and f1 are the SQuAD v1.1 rules (see docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Callable, Sequence, Union
+
+from pydantic import AfterValidator, Field, field_validator
+
+from harness.metrics import EXTRACTION_RULES, exact_match, token_f1
+from harness.tasks._base import EvalItem, Metric, Scored, Task
+from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
+
+
+@dataclass(frozen=True)
+class QAAnswer:
+    """What a QA metric scores: the extracted answer, the accepted answers (() when the question
+    is unanswerable), whether the answer abstains, and the question."""
+
+    text: str
+    references: tuple[str, ...]
+    abstained: bool
+    question: str
+
+
+def _squad(rule: Callable[[str, Sequence[str]], float]) -> Callable[[QAAnswer, Any], float]:
+    """A SQuAD metric with the abstention rule: an unanswerable item scores 1 when the model
+    abstains and 0 otherwise; an abstention on an answerable item scores 0."""
+
+    def score(answer: QAAnswer, options: Any) -> float:
+        if not answer.references:
+            return float(answer.abstained)
+        return 0.0 if answer.abstained else rule(answer.text, answer.references)
+
+    return score
+
+
+EXACT_MATCH = Metric("exact_match", "qa", "SQuAD v1.1 exact match, maximum over the accepted answers",
+                     _squad(exact_match))
+F1 = Metric("f1", "qa", "SQuAD v1.1 token F1, maximum over the accepted answers", _squad(token_f1))
+
+QAMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "qa"))]
+ExtractionRule = Union[str, dict[str, str]]
+
+
+class QAOptions(TaskOptions):
+    """Question answering: the model answers each gold question about its article."""
+
+    prompt: str = Field(
+        default="qa.jinja",
+        description=(
+            "Prompt template: an inline template if it contains '{{' or '{%', else a template "
+            "shipped in harness/prompts/, else a file path relative to the current directory "
+            "(or to the config file's directory)."
+        ),
+    )
+    metrics: list[QAMetricName] = Field(
+        default_factory=lambda: ["exact_match", "f1"], min_length=1, description="Metrics to report."
+    )
+    extraction: ExtractionRule = Field(
+        default="default",
+        description="How the answer is cut from the raw output: " + ", ".join(EXTRACTION_RULES)
+        + ", or {regex: PATTERN}.",
+    )
+    abstain_phrase: str = Field(
+        default="unanswerable",
+        min_length=1,
+        description="What the model must reply when the article does not answer the question.",
+    )
+    extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
+
+    _unique_metrics = field_validator("metrics")(check_unique)
+
+    @field_validator("extraction", mode="before")
+    @classmethod
+    def _check_extraction(cls, value: Any) -> Any:
+        if isinstance(value, str) and value in EXTRACTION_RULES:
+            return value
+        if isinstance(value, dict) and set(value) == {"regex"} and isinstance(value["regex"], str):
+            try:
+                re.compile(value["regex"])
+            except re.error as exc:
+                raise ValueError(f"regex {value['regex']!r} does not compile: {exc}") from None
+            return value
+        raise ValueError(
+            f"must be one of: {', '.join(EXTRACTION_RULES)}, or a mapping {{regex: PATTERN}} (got {value!r})"
+        )
+
+
+class QATask(Task):
+    name = "qa"
+    title = "Question answering"
+    group_label = "question type"
+    group_field = "by_type"
+    summary_fields = {"abstention_accuracy": "abstention accuracy"}
+    Options = QAOptions
+
+    def items(self, gold: Any, options: QAOptions, limit: int | None) -> list[EvalItem]:
+        questions = gold.qa if limit is None else gold.qa[:limit]
+        return [EvalItem("qa", qa.id, qa.article_id, qa.type, tuple(qa.answers),
+                         functools.partial(_request, gold.articles[qa.article_id], qa, options),
+                         question=qa.question)
+                for qa in questions]
+
+    def score(self, item: EvalItem, text: str | None, options: QAOptions) -> Scored:
+        from harness.metrics import extract_answer, is_abstention
+
+        metrics = [_metric(name) for name in options.metrics]
+        if text is None:
+            scores = {m.name: m.failed() for m in metrics}
+            return Scored("", scores | {"abstained": False, "abstention": 0.0}, {})
+        answer = extract_answer(text, options.extraction)
+        abstained = is_abstention(answer, options.abstain_phrase)
+        scoring = QAAnswer(answer, item.references, abstained, item.question or "")
+        scores = {m.name: m.score(scoring, options) for m in metrics}
+        abstention = float(abstained == (not item.references))
+        return Scored(answer, scores | {"abstained": abstained, "abstention": abstention}, {})
+
+    def summary(self, items: Sequence[EvalItem], scored: Sequence[Scored], mean: Callable) -> dict[str, Any]:
+        return {"abstention_accuracy": mean([s.scores["abstention"] for s in scored])}
+
+    def scoring_options(self, options: QAOptions) -> dict[str, Any]:
+        return {
+            "normalization": "SQuAD v1.1 (lower-case, drop ASCII punctuation and a/an/the, collapse whitespace)",
+            "aliases": "maximum over accepted answers", "extraction": options.extraction,
+            "abstain_phrase": options.abstain_phrase,
+        }
+
+
+    def scoring_note(self, scoring: dict[str, Any]) -> tuple[str, str]:
+        return ("QA scoring", f"extraction {json.dumps(scoring.get('extraction'))}, "
+                              f"abstain phrase {json.dumps(scoring.get('abstain_phrase'))}")
+
+
+def _metric(name: str) -> Metric:
+    from harness import plugins
+
+    return plugins.load("metric", name)
+
+
+def _request(article: Any, qa: Any, options: QAOptions):
+    from harness.backends import Request
+
+    system, prompt = options.template.render(
+        article=article.text, question=qa.question, abstain_phrase=options.abstain_phrase,
+        title=article.meta.get("title", ""),
+    )
+    return Request(id=qa.id, task="qa", prompt=prompt, system=system, article=article.text,
+                   article_id=article.id, question=qa.question)

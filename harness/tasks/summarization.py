@@ -1,0 +1,133 @@
+"""Summarization: the model summarizes each article once per requested style.
+
+An item is one (article, style) pair; its references are every gold summary of that style for
+that article. The output is split into sentences (one a line, so ROUGE-Lsum sees them) and
+scored with ROUGE through rouge_score (see docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, field_validator
+
+from harness.gold import STYLES
+from harness.metrics import TOKENIZERS
+from harness.tasks._base import EvalItem, Metric, Scored, Task
+from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
+
+ROUGE_PARTS = ("precision", "recall", "f1")
+
+
+@dataclass(frozen=True)
+class SummaryAnswer:
+    """What a summarization metric scores: the prediction's sentences and the references."""
+
+    sentences: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+def _rouge(kind: str) -> Metric:
+    def score(answer: SummaryAnswer, options: Any) -> dict[str, float]:
+        from harness.metrics import rouge_item_scores
+
+        return rouge_item_scores(answer.sentences, answer.references, (kind,),
+                                 options.use_stemmer, options.tokenizer)[kind]
+
+    return Metric(kind, "summarization", f"{kind} F1 (rouge_score), best over the references", score, ROUGE_PARTS)
+
+
+ROUGE1, ROUGE2, ROUGE_L, ROUGE_LSUM = (_rouge(kind) for kind in ("rouge1", "rouge2", "rougeL", "rougeLsum"))
+
+SummaryStyle = Literal[STYLES]
+SummaryMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "summarization"))]
+
+
+class SummarizationOptions(TaskOptions):
+    """Summarization: the model summarizes each article once per requested style."""
+
+    prompt: str = Field(
+        default="summarize.jinja",
+        description=(
+            "Prompt template: an inline template if it contains '{{' or '{%', else a template "
+            "shipped in harness/prompts/, else a file path relative to the current directory "
+            "(or to the config file's directory)."
+        ),
+    )
+    styles: list[SummaryStyle] = Field(
+        default_factory=lambda: list(STYLES), min_length=1, description="Summary styles to evaluate."
+    )
+    metrics: list[SummaryMetricName] = Field(
+        default_factory=lambda: ["rouge1", "rouge2", "rougeL", "rougeLsum"],
+        min_length=1,
+        description="ROUGE variants to report.",
+    )
+    use_stemmer: bool = Field(default=True, description="Apply the Porter stemmer before ROUGE.")
+    tokenizer: Literal[TOKENIZERS] = Field(
+        default="default",
+        description="ROUGE tokenizer: default (rouge_score's ASCII one) or unicode (keeps non-ASCII letters).",
+    )
+    extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
+
+    _unique = field_validator("styles", "metrics")(check_unique)
+
+
+class SummarizationTask(Task):
+    name = "summarization"
+    title = "Summarization"
+    group_label = "style"
+    group_field = "by_style"
+    Options = SummarizationOptions
+
+    def items(self, gold: Any, options: SummarizationOptions, limit: int | None) -> list[EvalItem]:
+        references: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for summary in gold.summaries:
+            references[(summary.article_id, summary.style)].append(summary.text)
+        items = []
+        for article in gold.articles.values():
+            for style in options.styles:
+                if limit is not None and len(items) >= limit:
+                    return items
+                if (article.id, style) in references:  # nothing to score against otherwise
+                    items.append(EvalItem(
+                        "summarization", f"{article.id}/{style}", article.id, style,
+                        tuple(references[(article.id, style)]),
+                        functools.partial(_request, article, style, options), style=style))
+        return items
+
+    def score(self, item: EvalItem, text: str | None, options: SummarizationOptions) -> Scored:
+        from harness import plugins
+        from harness.metrics import split_sentences
+
+        metrics = [plugins.load("metric", name) for name in options.metrics]
+        if text is None:
+            return Scored("", {m.name: m.failed() for m in metrics}, {"sentences": []})
+        sentences = split_sentences(text)
+        answer = SummaryAnswer(tuple(sentences), item.references)
+        scores = {m.name: m.score(answer, options) for m in metrics}
+        return Scored("\n".join(sentences), scores, {"sentences": sentences})
+
+    def scoring_options(self, options: SummarizationOptions) -> dict[str, Any]:
+        return {
+            "engine": "rouge_score", "use_stemmer": options.use_stemmer, "tokenizer": options.tokenizer,
+            "multi_reference": "per ROUGE type, the reference with the best F1 (rouge_score score_multi)",
+            "sentence_splitter": "harness.metrics.split_sentences; predictions one sentence a line for rougeLsum",
+            "value": "F1",
+        }
+
+
+    def scoring_note(self, scoring: dict[str, Any]) -> tuple[str, str]:
+        return ("ROUGE", f"{scoring.get('engine')}, stemmer {'on' if scoring.get('use_stemmer') else 'off'}, "
+                         f"tokenizer {scoring.get('tokenizer')}, value {scoring.get('value')}")
+
+
+def _request(article: Any, style: str, options: SummarizationOptions):
+    from harness.backends import Request
+
+    system, prompt = options.template.render(article=article.text, style=style,
+                                             title=article.meta.get("title", ""))
+    return Request(id=f"{article.id}/{style}", task="summarization", prompt=prompt, system=system,
+                   article=article.text, article_id=article.id, style=style)
