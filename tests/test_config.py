@@ -98,7 +98,7 @@ def test_unknown_nested_key_in_model_generation(tmp_path):
 
 def test_unknown_key_without_close_match_lists_allowed(tmp_path):
     msg = error_of(write(tmp_path, BASE.replace("qa: {}", "qa: {zzz: 1}")))
-    assert "tasks.qa.zzz: unknown key; allowed: prompt, metrics, extraction, abstain_phrase, extra_metrics" in msg
+    assert "tasks.qa.zzz: unknown key; allowed: prompt, metrics, extraction, abstain_phrase, few_shot, extra_metrics" in msg
 
 
 def test_wrong_type(tmp_path):

@@ -15,6 +15,7 @@ from harness.report._model import (
     ModelResult,
     Provenance,
     Report,
+    RunTiming,
     Scoring,
     Selection,
     TaskResult,
@@ -26,12 +27,13 @@ _WRITERS = {
     "render_html": "harness.report._html",
     "render_markdown": "harness.report._markdown",
     "summary_table": "harness.report._write",
+    "write_pages": "harness.report._write",
     "write_report": "harness.report._write",
 }
 
 __all__ = [
     "SCHEMA_VERSION", "FailedItem", "GoldInfo", "GroupResult", "ItemScore", "MetricValue", "ModelResult",
-    "Provenance", "Report", "Scoring", "Selection", "TaskResult", "read_report", *_WRITERS,
+    "Provenance", "Report", "RunTiming", "Scoring", "Selection", "TaskResult", "read_report", *_WRITERS,
 ]
 
 

@@ -168,6 +168,18 @@ class Scoring(BaseModel):
     signature: dict[str, Any] = Field(default_factory=dict)
 
 
+class RunTiming(_Part):
+    """Wall-clock seconds of each phase of `harness run`, so a slow run shows where time went.
+    report_s covers predictions.jsonl, report.md and report.html (report.json is written after)."""
+
+    config_s: float
+    gold_s: float
+    models_s: float  # generation of every model: load, cache lookups, generate (per model: ModelResult.timing)
+    scoring_s: float
+    report_s: float
+    total_s: float
+
+
 class Report(_Part):
     """The whole report.json."""
 
@@ -182,6 +194,8 @@ class Report(_Part):
     environment: Provenance
     scoring: Scoring
     models: list[ModelResult]
+    timing: RunTiming | None = None
+    _omitted_when_none = ("timing",)
 
     def scoring_options(self) -> dict[str, Any]:
         return self.scoring.model_dump(mode="json")

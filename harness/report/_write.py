@@ -14,11 +14,16 @@ from harness.report._model import Report
 
 def write_report(out: Path, report: Report, predictions: list[dict[str, Any]]) -> None:
     """predictions.jsonl, report.md and report.html first, report.json last: its presence marks a finished run."""
+    write_pages(out, report, predictions)
+    write_atomic(out / "report.json", report.to_json())
+
+
+def write_pages(out: Path, report: Report, predictions: list[dict[str, Any]]) -> None:
+    """Every file of a run but report.json (which the caller writes last, once it is complete)."""
     lines = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in predictions)
     write_atomic(out / "predictions.jsonl", lines)
     write_atomic(out / "report.md", render_markdown(report, predictions))
     write_atomic(out / "report.html", render_html(report, predictions))
-    write_atomic(out / "report.json", report.to_json())
 
 
 def summary_table(report: Report) -> str:

@@ -8,13 +8,15 @@ cache makes re-runs and added models cheap across output directories.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import EvalConfig, config_hash, enabled_tasks, load_config
 from harness.errors import HarnessError
 from harness.gold import load_gold
-from harness.report import ModelResult, Report, Selection, build_report, write_report
+from harness.files import write_atomic
+from harness.report import ModelResult, Report, RunTiming, Selection, build_report, write_pages
 from harness.run._cache import PredictionCache
 from harness.run._events import Emit, ignore
 from harness.run._model_run import run_model
@@ -65,7 +67,9 @@ def _output_dir(config: EvalConfig, options: RunOptions, run_id: str) -> Path:
 
 def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResult:
     """Run a config; progress goes to `emit` (see harness.run.events)."""
+    clock = _Clock()
     config = load_config(config_path, options.overrides)
+    clock.lap("config_s")
     if options.limit is not None and options.limit < 1:
         raise HarnessError(f"--limit must be at least 1 (got {options.limit})")
     tasks = enabled_tasks(config)
@@ -73,6 +77,7 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
     model_names = _select("models", options.models, [m.name for m in config.models])
     gold = load_gold(config.gold)
     items = {name: TASKS[name].items(gold, tasks[name], options.limit) for name in task_names}
+    clock.lap("gold_s")
     created = dt.datetime.now(dt.timezone.utc)
     run_id = f"{created:%Y%m%dT%H%M%SZ}-{config_hash(config)[:8]}"
     out = _output_dir(config, options, run_id)
@@ -84,7 +89,7 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
     models, predictions = [], []
     try:
         for model_config in (m for m in config.models if m.name in model_names):
-            result, lines = _run_one(model_config, items, tasks, config, resumed, cache, log, emit)
+            result, lines = _run_one(model_config, items, tasks, config, resumed, cache, log, emit, clock)
             models.append(result)
             predictions += lines
     except KeyboardInterrupt:
@@ -98,15 +103,35 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
     selection = Selection(tasks=task_names, models=model_names, limit=options.limit,
                           resumed=options.resume, cache=options.use_cache)
     report = build_report(run_id, created, config, config_path, gold, models, selection)
-    write_report(out, report, predictions)
+    write_pages(out, report, predictions)
+    clock.lap("report_s")
+    report.timing = clock.timing()
+    write_atomic(out / "report.json", report.to_json())  # last: its presence marks a finished run
     return RunResult(out, report)
 
 
-def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config: EvalConfig,
-             resumed: dict, cache: PredictionCache, log: RunLog, emit: Emit) -> tuple[ModelResult, list[dict]]:
+class _Clock:
+    """Wall-clock seconds per phase of a run, for report.json's `timing`."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.phases = {"config_s": 0.0, "gold_s": 0.0, "models_s": 0.0, "scoring_s": 0.0, "report_s": 0.0}
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.phases[phase] += now - self.last
+        self.last = now
+
+    def timing(self) -> RunTiming:
+        return RunTiming(**self.phases, total_s=time.perf_counter() - self.start)
+
+
+def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config: EvalConfig, resumed: dict,
+             cache: PredictionCache, log: RunLog, emit: Emit, clock: _Clock) -> tuple[ModelResult, list[dict]]:
     """Generate and score one model over every selected task."""
     all_items = [item for task_items in items.values() for item in task_items]
     model_run = run_model(model_config, all_items, resumed, cache, log, emit)
+    clock.lap("models_s")
     results, lines = {}, []
     for task_name, task_items in items.items():
         results[task_name], task_lines = score_task(model_config.name, task_name, tasks[task_name],
@@ -119,6 +144,7 @@ def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config
         generation=model_config.generation.model_dump(mode="json"), runtime=model_run.runtime,
         timing=model_run.timing, tasks=results,
     )
+    clock.lap("scoring_s")
     return result, lines
 
 

@@ -7,6 +7,7 @@ configured metrics; exact_match and f1 are the SQuAD v1.1 rules (see docs/metric
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -74,6 +75,11 @@ class QAOptions(TaskOptions):
         min_length=1,
         description="What the model must reply when the article does not answer the question.",
     )
+    few_shot: int = Field(
+        default=0, ge=0, le=16,
+        description="Worked examples (other questions of the same article with their answers) given to the "
+                    "prompt as `examples`; chosen deterministically, never the item itself.",
+    )
     extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
 
     _unique_metrics = field_validator("metrics")(check_unique)
@@ -104,8 +110,13 @@ class QATask(Task):
 
     def items(self, gold: Any, options: QAOptions, limit: int | None) -> list[EvalItem]:
         questions = gold.qa if limit is None else gold.qa[:limit]
+        by_article: dict[str, list[Any]] = {}
+        if options.few_shot:
+            for qa in gold.qa:
+                by_article.setdefault(qa.article_id, []).append(qa)
         return [EvalItem("qa", qa.id, qa.article_id, qa.type, tuple(qa.answers),
-                         functools.partial(_request, gold.articles[qa.article_id], qa, options),
+                         functools.partial(_request, gold.articles[qa.article_id], qa, options,
+                                           by_article.get(qa.article_id, ())),
                          question=qa.question)
                 for qa in questions]
 
@@ -128,6 +139,7 @@ class QATask(Task):
 
     def scoring_options(self, options: QAOptions) -> dict[str, Any]:
         return {
+            "prompt": options.template.label, "few_shot": options.few_shot,
             "normalization": "SQuAD v1.1 (lower-case, drop ASCII punctuation and a/an/the, collapse whitespace)",
             "aliases": "maximum over accepted answers", "extraction": options.extraction,
             "abstain_phrase": options.abstain_phrase,
@@ -135,7 +147,8 @@ class QATask(Task):
 
 
     def scoring_note(self, scoring: dict[str, Any]) -> tuple[str, str]:
-        return ("QA scoring", f"extraction {json.dumps(scoring.get('extraction'))}, "
+        return ("QA scoring", f"prompt {scoring.get('prompt')} (few-shot {scoring.get('few_shot', 0)}), "
+                              f"extraction {json.dumps(scoring.get('extraction'))}, "
                               f"abstain phrase {json.dumps(scoring.get('abstain_phrase'))}")
 
 
@@ -145,12 +158,24 @@ def _metric(name: str) -> Metric:
     return plugins.load("metric", name)
 
 
-def _request(article: Any, qa: Any, options: QAOptions):
+def few_shot_examples(qa: Any, candidates: Sequence[Any], options: QAOptions) -> list[dict[str, str]]:
+    """`options.few_shot` other questions of the article with their canonical answers (the
+    abstain phrase for an unanswerable one), in an order fixed by hashing the two ids: the same
+    for every run, different from item to item."""
+    def rank(other: Any) -> str:
+        return hashlib.sha256(f"{qa.id}\n{other.id}".encode("utf-8")).hexdigest()
+
+    chosen = sorted((c for c in candidates if c.id != qa.id), key=rank)[: options.few_shot]
+    return [{"question": c.question, "answer": c.answers[0] if c.answers else options.abstain_phrase}
+            for c in chosen]
+
+
+def _request(article: Any, qa: Any, options: QAOptions, candidates: Sequence[Any]):
     from harness.backends import Request
 
     system, prompt = options.template.render(
         article=article.text, question=qa.question, abstain_phrase=options.abstain_phrase,
-        title=article.meta.get("title", ""),
+        title=article.meta.get("title", ""), examples=few_shot_examples(qa, candidates, options),
     )
     return Request(id=qa.id, task="qa", prompt=prompt, system=system, article=article.text,
                    article_id=article.id, question=qa.question)
