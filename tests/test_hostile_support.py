@@ -4,6 +4,8 @@ own error, one line, the documented exit code, no traceback)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import shutil
@@ -167,7 +169,7 @@ def error_lines(err: str) -> list[str]:
 class Outcomes:
     """How a property test's generated inputs were handled. A property "accepted or cleanly
     refused" also holds for code that refuses everything, so such a test also requires that
-    a fair share of its inputs was accepted."""
+    a fair share of its inputs was accepted (see accepted_share)."""
 
     def __init__(self) -> None:
         self.accepted = self.refused = 0
@@ -182,3 +184,34 @@ class Outcomes:
         total = self.accepted + self.refused
         assert total and self.accepted / total >= minimum, (
             f"only {self.accepted} of {total} generated inputs were accepted (want >= {minimum:.0%})")
+
+
+_RECORDING: list[Outcomes] = []
+
+
+def accepted_share(minimum: float):
+    """Put over a @given test whose body calls `accepted(flag)` once per example: after all the
+    examples ran, at least `minimum` of them must have been accepted."""
+    def decorate(test):
+        @functools.wraps(test)
+        def wrapper(*args, **kwargs):
+            outcomes = Outcomes()
+            _RECORDING.append(outcomes)
+            try:
+                test(*args, **kwargs)
+            finally:
+                _RECORDING.pop()
+            if os.environ.get("HARNESS_SHOW_SHARES"):
+                print(f"\n{test.__name__}: {outcomes.accepted} accepted, {outcomes.refused} refused")
+            outcomes.assert_accepted_share(minimum)
+
+        wrapper.__signature__ = inspect.signature(test)  # the fixtures pytest must pass, as @given left them
+        return wrapper
+
+    return decorate
+
+
+def accepted(flag: bool) -> bool:
+    """Record how the current example of an accepted_share test ended; returns `flag`."""
+    _RECORDING[-1].add(bool(flag))
+    return flag

@@ -27,13 +27,9 @@ from harness.metrics._squad import (
 from harness.metrics._tokenizers import TOKENIZERS, DefaultRougeTokenizer, UnicodeRougeTokenizer
 from harness.metrics._versions import SENTENCE_SPLITTER_VERSION, metrics_signature
 
-QA_METRICS = ("exact_match", "f1")
-"""The QA metrics a config may list."""
-
 __all__ = [
     "EVALUATE_MODULES",
     "EXTRACTION_RULES",
-    "QA_METRICS",
     "ROUGE_TYPES",
     "SENTENCE_SPLITTER_VERSION",
     "TOKENIZERS",

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, field_validator
 
 from harness.gold import STYLES
-from harness.metrics import TOKENIZERS
+from harness.metrics import ROUGE_TYPES, TOKENIZERS
 from harness.tasks._base import EvalItem, Metric, Scored, Task
 from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
 
@@ -40,7 +40,7 @@ def _rouge(kind: str) -> Metric:
     return Metric(kind, "summarization", f"{kind} F1 (rouge_score), best over the references", score, ROUGE_PARTS)
 
 
-ROUGE1, ROUGE2, ROUGE_L, ROUGE_LSUM = (_rouge(kind) for kind in ("rouge1", "rouge2", "rougeL", "rougeLsum"))
+ROUGE1, ROUGE2, ROUGE_L, ROUGE_LSUM = (_rouge(kind) for kind in ROUGE_TYPES)
 
 SummaryStyle = Literal[STYLES]
 SummaryMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "summarization"))]
@@ -61,7 +61,7 @@ class SummarizationOptions(TaskOptions):
         default_factory=lambda: list(STYLES), min_length=1, description="Summary styles to evaluate."
     )
     metrics: list[SummaryMetricName] = Field(
-        default_factory=lambda: ["rouge1", "rouge2", "rougeL", "rougeLsum"],
+        default_factory=lambda: list(ROUGE_TYPES),
         min_length=1,
         description="ROUGE variants to report.",
     )
