@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from harness.errors import HarnessError, shown
+from harness.errors import HarnessError, printable, shown
 
 from ._model import Article, ArticleSource, Gold, GoldTree, QAItem, Record, SummaryRef, paragraphs_of
 from ._rules import (
@@ -129,7 +129,7 @@ class _TreeReader:
             rel = f"{rel_dir}/{name}" if rel_dir else name
             real = os.path.realpath(os.path.join(real_dir, name))
             if os.path.commonpath([real, self.real_root]) != self.real_root:
-                self.unread[rel] = (f"resolves to {shown(real)}, outside the gold directory; "
+                self.unread[rel] = (f"resolves to {printable(real)}, outside the gold directory; "
                                     "only links that stay inside it are followed")
             elif not os.path.isdir(real):
                 self._read(rel, real)
