@@ -127,34 +127,29 @@ def _assert_fair_shares(outcomes: list[bool]) -> None:
         f"{accepted} of {len(outcomes)} generated gold sets were accepted"
 
 
-def test_mutated_jsonl_gives_problems_never_exceptions(tmp_path, capsys):
+def _check_mutations(tmp_path, capsys, names: list[str], hostile, profile) -> None:
+    """Every generated change of one of the files `names` gives Problems or a valid set (library
+    and CLI agree), and both outcomes have their fair share."""
     outcomes: list[bool] = []
 
-    @HOSTILE
-    @given(data=st.data(), name=st.sampled_from(JSONL_FILES))
+    @profile
+    @given(data=st.data(), name=st.sampled_from(names))
     def check(data, name):
-        root = _mutated_gold(tmp_path, name, data.draw(_changed(name, mutated_jsonl)))
+        root = _mutated_gold(tmp_path, name, data.draw(_changed(name, hostile)))
         problems = _check_library(root)
         _check_cli(capsys, root, problems)
         outcomes.append(not problems)
 
     check()
     _assert_fair_shares(outcomes)
+
+
+def test_mutated_jsonl_gives_problems_never_exceptions(tmp_path, capsys):
+    _check_mutations(tmp_path, capsys, JSONL_FILES, mutated_jsonl, HOSTILE)
 
 
 def test_mutated_meta_and_article_give_problems_never_exceptions(tmp_path, capsys):
-    outcomes: list[bool] = []
-
-    @settings(HOSTILE, max_examples=60)
-    @given(data=st.data(), name=st.sampled_from(["meta.json", "article.txt"]))
-    def check(data, name):
-        root = _mutated_gold(tmp_path, name, data.draw(_changed(name, mutated_bytes)))
-        problems = _check_library(root)
-        _check_cli(capsys, root, problems)
-        outcomes.append(not problems)
-
-    check()
-    _assert_fair_shares(outcomes)
+    _check_mutations(tmp_path, capsys, ["meta.json", "article.txt"], mutated_bytes, settings(HOSTILE, max_examples=60))
 
 
 @settings(HOSTILE, max_examples=60)

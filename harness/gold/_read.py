@@ -11,6 +11,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def max_file_bytes() -> int:
     raw = os.environ.get(MAX_FILE_BYTES_ENV, "").strip()
     if not raw:
         return DEFAULT_MAX_FILE_BYTES
-    if not raw.isdigit() or int(raw) < 1:
+    if not re.fullmatch("[0-9]+", raw) or int(raw) < 1:
         raise HarnessError(f"{MAX_FILE_BYTES_ENV} must be a positive whole number of bytes, got '{shown(raw)}'")
     return int(raw)
 
