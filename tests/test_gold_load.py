@@ -8,7 +8,8 @@ import pytest
 
 from harness.gold import (GoldInvalid, gold_hash, gold_stats, load_gold, qa_dataset, summarization_dataset,
                           summarize_counts, validate_gold)
-from harness.gold._tree import GoldTree, tree_hash
+from harness.gold._model import GoldTree
+from harness.gold._read import tree_hash
 from test_gold_support import ARTICLE_TEXT, PARAGRAPHS, QA, make_gold, qa_record
 
 SHIPPED_GOLD = Path(__file__).resolve().parents[1] / "gold"

@@ -59,20 +59,97 @@ def _check_cli(capsys, root, problems: list[Problem]) -> None:
         assert line.startswith(str(root)), line[:300]
 
 
-@HOSTILE
-@given(data=st.data(), name=st.sampled_from(JSONL_FILES))
-def test_mutated_jsonl_gives_problems_never_exceptions(tmp_path, capsys, data, name):
-    mutated = data.draw(mutated_jsonl(ORIGINALS[name]))
-    root = _mutated_gold(tmp_path, name, mutated)
-    problems = _check_library(root)
-    _check_cli(capsys, root, problems)
+# Each property below must see both outcomes: at least this share of its generated files is
+# valid, and at least this share is not (a loader that refused everything would fail).
+FAIR_SHARE = 0.25
+SPELLINGS = st.sampled_from([(",", ":"), (", ", ": "), (" , ", " : "), (",\t", ":\t")])
 
 
-@settings(HOSTILE, max_examples=60)
-@given(data=st.data(), name=st.sampled_from(["meta.json", "article.txt"]))
-def test_mutated_meta_and_article_give_problems_never_exceptions(tmp_path, capsys, data, name):
-    root = _mutated_gold(tmp_path, name, data.draw(mutated_bytes(ORIGINALS[name])))
-    _check_cli(capsys, root, _check_library(root))
+def _respelled(draw, value: object) -> bytes:
+    """The same JSON value written differently: key order, spacing, \\u escapes, padding."""
+    text = json.dumps(value, ensure_ascii=draw(st.booleans()), sort_keys=draw(st.booleans()),
+                      separators=draw(SPELLINGS))
+    pad = draw(st.sampled_from(["", " ", "\t"]))
+    return (pad + text + pad).encode("utf-8")
+
+
+@st.composite
+def benign_jsonl(draw, original: bytes) -> bytes:
+    """A change a valid JSONL file survives: one record respelled, two lines swapped, or one
+    line deleted."""
+    lines = original.rstrip(b"\n").split(b"\n")
+    kind = draw(st.sampled_from(["respell", "swap", "delete"]))
+    index = draw(st.integers(0, len(lines) - 1))
+    if kind == "respell":
+        lines[index] = _respelled(draw, json.loads(lines[index]))
+    elif kind == "swap":
+        other = draw(st.integers(0, len(lines) - 1))
+        lines[index], lines[other] = lines[other], lines[index]
+    else:
+        del lines[index]
+    return b"\n".join(lines) + b"\n"
+
+
+@st.composite
+def benign_meta(draw, original: bytes) -> bytes:
+    """meta.json respelled, possibly indented over several lines."""
+    value = json.loads(original)
+    indent = draw(st.sampled_from([None, None, 0, 2, "\t"]))
+    if indent is None:
+        return _respelled(draw, value) + draw(st.sampled_from([b"", b"\n"]))
+    return json.dumps(value, indent=indent, ensure_ascii=draw(st.booleans())).encode("utf-8") + b"\n"
+
+
+@st.composite
+def benign_article(draw, original: bytes) -> bytes:
+    """article.txt with one more paragraph (any letters, digits and punctuation) between two."""
+    words = st.text(st.characters(categories=["L", "N", "P"]), min_size=1, max_size=12)
+    paragraph = " ".join(draw(st.lists(words, min_size=1, max_size=12))).encode("utf-8")
+    paragraphs = original.rstrip(b"\n").split(b"\n\n")
+    at = draw(st.integers(0, len(paragraphs)))
+    return b"\n\n".join(paragraphs[:at] + [paragraph] + paragraphs[at:]) + b"\n"
+
+
+BENIGN = {"qa.jsonl": benign_jsonl, "summaries.jsonl": benign_jsonl, "meta.json": benign_meta,
+          "article.txt": benign_article}
+
+
+def _changed(name: str, hostile) -> st.SearchStrategy[bytes]:
+    """A hostile or a benign change of the shipped file `name`; never the file unchanged."""
+    original = ORIGINALS[name]
+    return st.one_of(hostile(original), BENIGN[name](original)).filter(lambda data: data != original)
+
+
+def _assert_fair_shares(outcomes: list[bool]) -> None:
+    accepted = sum(outcomes)
+    assert len(outcomes) >= 20, f"only {len(outcomes)} examples ran"
+    assert FAIR_SHARE * len(outcomes) <= accepted <= (1 - FAIR_SHARE) * len(outcomes), \
+        f"{accepted} of {len(outcomes)} generated gold sets were accepted"
+
+
+def _check_mutations(tmp_path, capsys, names: list[str], hostile, profile) -> None:
+    """Every generated change of one of the files `names` gives Problems or a valid set (library
+    and CLI agree), and both outcomes have their fair share."""
+    outcomes: list[bool] = []
+
+    @profile
+    @given(data=st.data(), name=st.sampled_from(names))
+    def check(data, name):
+        root = _mutated_gold(tmp_path, name, data.draw(_changed(name, hostile)))
+        problems = _check_library(root)
+        _check_cli(capsys, root, problems)
+        outcomes.append(not problems)
+
+    check()
+    _assert_fair_shares(outcomes)
+
+
+def test_mutated_jsonl_gives_problems_never_exceptions(tmp_path, capsys):
+    _check_mutations(tmp_path, capsys, JSONL_FILES, mutated_jsonl, HOSTILE)
+
+
+def test_mutated_meta_and_article_give_problems_never_exceptions(tmp_path, capsys):
+    _check_mutations(tmp_path, capsys, ["meta.json", "article.txt"], mutated_bytes, settings(HOSTILE, max_examples=60))
 
 
 @settings(HOSTILE, max_examples=60)

@@ -1,14 +1,10 @@
 """Gold data: the schema of gold/<article-id>/, validation, loading (also as `datasets`), authoring."""
 
-from ._authoring import add_qa, add_summary, import_items, known_articles
-from ._datasets import qa_dataset, summarization_dataset
-from ._load import load_gold
 from ._model import Article, Gold, QAItem, SummaryRef
-from ._problem import GoldInvalid, Problem, format_problems
-from ._schema import QA_TYPES, STYLES
-from ._stats import gold_stats, summarize_counts
-from ._tree import gold_hash
-from ._validate import validate_gold
+from ._read import gold_hash, load_gold, validate_gold
+from ._rules import QA_TYPES, STYLES, GoldInvalid, Problem, format_problems
+from ._stats import gold_stats, qa_dataset, summarization_dataset, summarize_counts
+from ._write import add_qa, add_summary, import_items, known_articles
 
 __all__ = [
     "Article", "Gold", "GoldInvalid", "Problem", "QAItem", "QA_TYPES", "STYLES", "SummaryRef",

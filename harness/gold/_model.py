@@ -1,8 +1,46 @@
-"""The loaded gold set: plain frozen dataclasses."""
+"""The gold set as plain frozen dataclasses: the files read from disk, the parsed records, and
+the loaded set that runs and reports use."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GoldTree:
+    """A snapshot of gold/: every file's bytes by POSIX path relative to `root`, the top-level
+    directories, and the entries that were not read, each with the reason."""
+
+    root: Path
+    files: dict[str, bytes] = field(default_factory=dict)
+    dirs: frozenset[str] = frozenset()
+    unread: dict[str, str] = field(default_factory=dict)
+
+    def with_file(self, rel: str, data: bytes) -> "GoldTree":
+        """The same tree with one file's content replaced (or added)."""
+        top = rel.split("/", 1)[0]
+        return GoldTree(self.root, {**self.files, rel: data}, self.dirs | {top}, self.unread)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One well-formed JSONL record and where it came from."""
+
+    rel: str
+    line: int
+    data: dict
+
+
+@dataclass(frozen=True)
+class ArticleSource:
+    """What was parsed for one article directory; text or meta is None when missing or unusable."""
+
+    id: str
+    text: str | None
+    meta: dict | None
+    qa: tuple[Record, ...]
+    summaries: tuple[Record, ...]
 
 
 @dataclass(frozen=True)
