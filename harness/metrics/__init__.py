@@ -15,19 +15,22 @@ from harness.metrics._evaluate import (
 from harness.metrics._extraction import EXTRACTION_RULES, check_extraction_rule, extract_answer
 from harness.metrics._rouge import ROUGE_TYPES, clear_rouge_caches, rouge_item_scores, rouge_scorer_for
 from harness.metrics._sentences import split_sentences
+from harness.metrics._abstention import ABSTENTION_PATTERNS, is_abstention
+from harness.metrics._correct import Verdict, judge
 from harness.metrics._squad import (
     abstention_accuracy,
     abstention_item_score,
     exact_match,
-    is_abstention,
     normalize_answer,
     qa_item_scores,
+    says_abstain_phrase,
     token_f1,
 )
 from harness.metrics._tokenizers import TOKENIZERS, DefaultRougeTokenizer, UnicodeRougeTokenizer
 from harness.metrics._versions import SENTENCE_SPLITTER_VERSION, metrics_signature
 
 __all__ = [
+    "ABSTENTION_PATTERNS",
     "EVALUATE_MODULES",
     "EXTRACTION_RULES",
     "ROUGE_TYPES",
@@ -35,6 +38,7 @@ __all__ = [
     "TOKENIZERS",
     "DefaultRougeTokenizer",
     "UnicodeRougeTokenizer",
+    "Verdict",
     "abstention_accuracy",
     "abstention_item_score",
     "check_extraction_rule",
@@ -44,6 +48,7 @@ __all__ = [
     "exact_match",
     "extract_answer",
     "is_abstention",
+    "judge",
     "load_extra_metric",
     "mean_with_ci",
     "metrics_signature",
@@ -52,6 +57,7 @@ __all__ = [
     "qa_item_scores",
     "rouge_item_scores",
     "rouge_scorer_for",
+    "says_abstain_phrase",
     "split_sentences",
     "token_f1",
 ]

@@ -43,11 +43,13 @@ def _check_golds(golds: Sequence[str]) -> None:
         raise HarnessError("SQuAD metrics need a non-empty list of gold answers")
 
 
-def is_abstention(answer: str, abstain_phrase: str) -> bool:
+def says_abstain_phrase(answer: str, abstain_phrase: str) -> bool:
     """True if the normalized answer is the normalized phrase, or begins with it as whole words.
 
     With phrase "unanswerable": "Unanswerable.", "**Unanswerable**" and "unanswerable - the article
-    does not say" abstain; "unanswerables", "It is unanswerable" and "" do not.
+    does not say" say it; "unanswerables", "It is unanswerable" and "" do not. On an answerable
+    item this alone zeroes exact match and F1, as it always has (harness.metrics.is_abstention
+    hears abstentions in other words too; on answerable items they keep their SQuAD scores).
     """
     phrase = normalize_answer(abstain_phrase)
     if not phrase:
@@ -59,19 +61,22 @@ def is_abstention(answer: str, abstain_phrase: str) -> bool:
 def qa_item_scores(answer: str, answers: Sequence[str], abstain_phrase: str) -> dict:
     """Scores of one extracted answer: {"exact_match", "f1", "abstained"}.
 
+    `abstained` is the abstention detector's verdict (harness.metrics.is_abstention).
     Unanswerable item (answers == []): 1.0/1.0 if the answer abstains, else 0.0/0.0.
-    Answerable item: an abstention scores 0.0/0.0; anything else (the empty answer included)
-    gets SQuAD EM and F1, maximum over the aliases.
+    Answerable item: an answer that says the abstain phrase scores 0.0/0.0; anything else (the
+    empty answer included) gets SQuAD EM and F1, maximum over the aliases.
     """
-    abstained = is_abstention(answer, abstain_phrase)
+    from harness.metrics._abstention import is_abstention
+
     if isinstance(answers, str):
         raise HarnessError("answers must be a list of strings, not a string")
+    abstained = is_abstention(answer, abstain_phrase)
     if not answers:
         score = float(abstained)
         return {"exact_match": score, "f1": score, "abstained": abstained}
-    if abstained:
-        return {"exact_match": 0.0, "f1": 0.0, "abstained": True}
-    return {"exact_match": exact_match(answer, answers), "f1": token_f1(answer, answers), "abstained": False}
+    if says_abstain_phrase(answer, abstain_phrase):
+        return {"exact_match": 0.0, "f1": 0.0, "abstained": abstained}
+    return {"exact_match": exact_match(answer, answers), "f1": token_f1(answer, answers), "abstained": abstained}
 
 
 def abstention_item_score(abstained: bool, answers: Sequence[str]) -> float:

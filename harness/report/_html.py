@@ -87,6 +87,7 @@ def _text(value: Any) -> Html:
 
 
 def _scores(p: dict[str, Any]) -> str:
+    """The item's scores, one a line, then the rule behind each verdict."""
     parts = []
     for name, score in p.get("scores", {}).items():
         if isinstance(score, bool):
@@ -95,6 +96,7 @@ def _scores(p: dict[str, Any]) -> str:
             parts.append(f"{name} {_number(score.get('f1'), 3)}")
         else:
             parts.append(f"{name} {_number(score, 3)}")
+    parts += [f"{name}: {rule}" for name, rule in (p.get("reasons") or {}).items()]
     return "\n".join(parts)
 
 
@@ -106,12 +108,12 @@ def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) 
     title, group_name, extra = spec.title, spec.group_label, spec.summary_fields
     metrics = list(models[0].tasks[task].metrics)
     confidence = report.scoring.bootstrap.confidence
-    summary = _table(["model", "n", "failed", *metrics, *extra.values()], (
-        [m.name, m.tasks[task].n, m.tasks[task].failed,
+    summary = _table(["model", "n", "failed", "truncated", *metrics, *extra.values()], (
+        [m.name, m.tasks[task].n, m.tasks[task].failed, m.tasks[task].truncated,
          *(_interval(m.tasks[task].metrics.get(x)) for x in metrics),
          *(_interval(getattr(m.tasks[task], field)) for field in extra)]
         for m in models
-    ), numeric=range(1, 3 + len(metrics) + len(extra)))
+    ), numeric=range(1, 4 + len(metrics) + len(extra)))
     groups = _table(["model", group_name, "n", *metrics], (
         [m.name, group, part.n, *(_interval(part.metrics.get(x)) for x in metrics)]
         for m in models for group, part in m.tasks[task].groups().items()
@@ -131,9 +133,10 @@ def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) 
 
 def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> str:
     rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (item_value(p, metric), p["model"], p["id"]))
-    table = _table(["model", "id", metric, "question / style", "gold", "prediction"], (
+    table = _table(["model", "id", metric, "question / style", "gold", "prediction", "why"], (
         [p["model"], p["id"], _number(item_value(p, metric), 3), _text(_prompt(p)),
-         _references(p.get("references") or []), _text(_prediction(p))]
+         _references(p.get("references") or []), _text(_prediction(p)),
+         _text("; ".join(f"{n}: {r}" for n, r in (p.get("reasons") or {}).items()))]
         for p in rows[:WORST_ITEMS]
     ), numeric=[2])
     return f"<h3>Worst {WORST_ITEMS} items by {esc(metric)}</h3>{table}"

@@ -31,10 +31,11 @@ def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) 
         return []
     spec = TASKS[task]
     metrics = list(models[0].tasks[task].metrics)
+    cut = any(m.tasks[task].truncated for m in models)
     lines = [f"## {task}", ""]
-    lines += _table(["model", "n", "failed", *metrics], [
+    lines += _table(["model", "n", "failed", *(["truncated"] if cut else []), *metrics], [
         [cell(m.name), str(m.tasks[task].n), str(m.tasks[task].failed),
-         *(fmt(m.tasks[task].metrics.get(x)) for x in metrics)]
+         *([str(m.tasks[task].truncated)] if cut else []), *(fmt(m.tasks[task].metrics.get(x)) for x in metrics)]
         for m in models
     ])
     for field, label in spec.summary_fields.items():
@@ -52,13 +53,20 @@ def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> l
         return metric_value(p["scores"], metric)
 
     rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (value(p), p["model"], p["id"]))
+    reasons = any(p.get("reasons") for p in rows)
     lines = [f"### {task}: worst items by {metric}", ""]
-    return lines + _table(["model", "id", metric, "question / style", "gold", "prediction"], [
+    return lines + _table(["model", "id", metric, "question / style", "gold", "prediction", *(["why"] if reasons else [])], [
         [cell(p["model"]), cell(p["id"]), f"{value(p):.3f}", cell(p.get("question") or p.get("style") or ""),
          cell(" / ".join(p["references"]) if p["references"] else "(unanswerable)"),
-         cell(p["error"] and f"FAILED: {p['error']}" or p["prediction"])]
+         cell(p["error"] and f"FAILED: {p['error']}" or p["prediction"]),
+         *([cell(reason_text(p))] if reasons else [])]
         for p in rows[:WORST_ITEMS]
     ])
+
+
+def reason_text(prediction: dict[str, Any]) -> str:
+    """The rules that decided a prediction's verdicts ("correct: contains 'Hanoi'")."""
+    return "; ".join(f"{name}: {rule}" for name, rule in (prediction.get("reasons") or {}).items())
 
 
 def _timing(report: Report) -> list[str]:

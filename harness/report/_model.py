@@ -78,6 +78,7 @@ class TaskResult(_Part):
     n: int = Field(ge=0)
     metrics: dict[str, MetricValue]
     failed: int = Field(ge=0)
+    truncated: int = Field(default=0, ge=0)  # outputs the token limit cut off
     by_type: dict[str, GroupResult] | None = None
     by_style: dict[str, GroupResult] | None = None
     abstention_accuracy: MetricValue | None = None

@@ -35,11 +35,20 @@ class ModelRun:
 
 
 def _record(model: str, item: EvalItem, key: str, text: str | None, error: str | None,
-            prompt_tokens: int | None = None, completion_tokens: int | None = None) -> dict[str, Any]:
+            prompt_tokens: int | None = None, completion_tokens: int | None = None,
+            truncated: bool = False) -> dict[str, Any]:
     return {
         "model": model, "task": item.task, "id": item.id, "cache_key": key, "prediction": _valid_text(text),
         "error": _valid_text(error), "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+        "truncated": truncated,
     }
+
+
+def generation_for(model_config: Any, item: EvalItem) -> Any:
+    """The model's generation options, with the item's own token limit when its task sets one."""
+    if item.max_new_tokens is None:
+        return model_config.generation
+    return model_config.generation.model_copy(update={"max_new_tokens": item.max_new_tokens})
 
 
 def _valid_text(text: str | None) -> str | None:
@@ -52,10 +61,10 @@ def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: Pr
               log: RunLog, emit: Emit) -> ModelRun:
     backend = create_backend(model_config)
     identity = backend.identity()
-    generation = model_config.generation.model_dump(mode="json")
     keys, requests = {}, {}
     for item in items:
         request = item.request()
+        generation = generation_for(model_config, item).model_dump(mode="json")
         keys[(item.task, item.id)] = prediction_key(identity, generation, request.system, request.prompt)
         requests[(item.task, item.id)] = request
     records, n_resumed = _reused(model_config.name, items, keys, resumed, cache)
@@ -107,8 +116,8 @@ def _reused(model: str, items: list[EvalItem], keys: dict, resumed: dict,
         key = keys[(item.task, item.id)]
         if (item.task, item.id) not in records and key in hits:
             hit = hits[key]
-            records[(item.task, item.id)] = _record(model, item, key, hit["text"], None,
-                                                    hit.get("prompt_tokens"), hit.get("completion_tokens"))
+            records[(item.task, item.id)] = _record(model, item, key, hit["text"], None, hit.get("prompt_tokens"),
+                                                    hit.get("completion_tokens"), bool(hit.get("truncated")))
     return records, n_resumed
 
 
@@ -124,16 +133,12 @@ class _Generation:
 
     def run(self, todo: list[EvalItem], requests: list[Request]) -> None:
         self.by_id = {request.id: item for item, request in zip(todo, requests)}
-        generation = self.model.generation
+        groups: dict[str, list[tuple[EvalItem, Request]]] = {}  # one backend call per set of options
+        for item, request in zip(todo, requests):
+            groups.setdefault(generation_for(self.model, item).model_dump_json(), []).append((item, request))
         try:
-            failure = _consume(lambda: self.backend.generate(requests, generation), self.keep)
-            if failure is not None:  # the backend raised: retry what is left one at a time, so only the culprit fails
-                for item, request in zip(todo, requests):
-                    if (item.task, item.id) in self.records:
-                        continue
-                    error = _consume(lambda: self.backend.generate([request], generation), self.keep)
-                    if error is not None and (item.task, item.id) not in self.records:
-                        self.keep(Result(request.id, None, error=self._describe(error)))
+            for pairs in groups.values():
+                self._generate(generation_for(self.model, pairs[0][0]), pairs)
         finally:
             self.flush()  # on Ctrl-C too: what finished is kept
         for item in todo:  # a backend that skipped an item: a failure, never a silent hole
@@ -143,14 +148,28 @@ class _Generation:
                 self.records[(item.task, item.id)] = record
                 self.log.append_batch([record])
 
+    def _generate(self, generation: Any, pairs: list[tuple[EvalItem, Request]]) -> None:
+        requests = [request for _, request in pairs]
+        failure = _consume(lambda: self.backend.generate(requests, generation), self.keep)
+        if failure is None:
+            return
+        for item, request in pairs:  # the backend raised: retry what is left one at a time, so only the culprit fails
+            if (item.task, item.id) in self.records:
+                continue
+            error = _consume(lambda: self.backend.generate([request], generation), self.keep)
+            if error is not None and (item.task, item.id) not in self.records:
+                self.keep(Result(request.id, None, error=self._describe(error)))
+
     def keep(self, result: Result) -> None:
         item = self.by_id.get(result.id)
         if item is None or (item.task, item.id) in self.records:
             return  # an id we did not ask for, or a second answer: the first one counts
         text = None if result.text is None else self.backend.redact(result.text)
         error = None if result.error is None else self.backend.redact(result.error)
+        limit = generation_for(self.model, item).max_new_tokens
+        truncated = text is not None and result.completion_tokens is not None and result.completion_tokens >= limit
         record = _record(self.model.name, item, self.keys[(item.task, item.id)], text, error,
-                         result.prompt_tokens, result.completion_tokens)
+                         result.prompt_tokens, result.completion_tokens, truncated)
         self.records[(item.task, item.id)] = record
         self.pending.append(record)
         self.emit(ItemGenerated(self.model.name))
@@ -163,7 +182,7 @@ class _Generation:
         self.last_flush = time.monotonic()
         self.log.append_batch(batch)
         self.cache.put_many({r["cache_key"]: {"text": r["prediction"], "prompt_tokens": r["prompt_tokens"],
-                                              "completion_tokens": r["completion_tokens"]}
+                                              "completion_tokens": r["completion_tokens"], "truncated": r["truncated"]}
                              for r in batch if r["error"] is None})
 
     def _describe(self, error: Exception) -> str:

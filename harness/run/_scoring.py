@@ -32,6 +32,7 @@ def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], 
         n=len(items),
         metrics=_metrics(options.metrics, scored, mean),
         failed=sum(1 for r in records if r.get("error") is not None),
+        truncated=sum(1 for r in records if r.get("truncated")),
         **{task.group_field: {
             group: GroupResult(n=len(indexes), metrics=_metrics(
                 options.metrics, [scored[i] for i in indexes],
@@ -80,5 +81,5 @@ def _prediction_line(model: str, item: EvalItem, record: dict[str, Any], scored:
         "question": item.question, "style": item.style,
         "prediction": record.get("prediction"), "answer": scored.answer,
         "references": list(item.references), "scores": scored.scores, "error": record.get("error"),
-        **scored.extra,
+        "truncated": bool(record.get("truncated")), **scored.extra,
     }

@@ -34,6 +34,7 @@ class EvalItem:
     render: Callable[[], "Request"]
     question: str | None = None
     style: str | None = None
+    max_new_tokens: int | None = None  # the task's own token limit for this item, over the model's
 
     def request(self) -> "Request":
         return self.render()
@@ -45,7 +46,8 @@ class Metric:
 
     `score(answer, options)` gets the task's scoring input (harness.tasks.qa.QAAnswer,
     harness.tasks.summarization.SummaryAnswer) and the task's config options; it returns a
-    number, or, when `parts` is set, a dict of those parts whose "f1" is the number averaged.
+    number, or, when `parts` is set, a dict of those parts whose "f1" is the number averaged,
+    or a verdict with `.value` and `.rule` (the rule that decided it, shown per item).
     """
 
     name: str

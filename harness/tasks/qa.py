@@ -15,7 +15,7 @@ from typing import Annotated, Any, Callable, Sequence, Union
 
 from pydantic import AfterValidator, Field, field_validator
 
-from harness.metrics import EXTRACTION_RULES, exact_match, token_f1
+from harness.metrics import EXTRACTION_RULES, Verdict, exact_match, judge, token_f1
 from harness.tasks._base import EvalItem, Metric, Scored, Task
 from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
 
@@ -23,29 +23,38 @@ from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metri
 @dataclass(frozen=True)
 class QAAnswer:
     """What a QA metric scores: the extracted answer, the accepted answers (() when the question
-    is unanswerable), whether the answer abstains, and the question."""
+    is unanswerable), whether the answer abstains (in any words: harness.metrics.is_abstention)
+    and whether it says the configured abstain phrase, and the question."""
 
     text: str
     references: tuple[str, ...]
     abstained: bool
+    said_phrase: bool
     question: str
 
 
 def _squad(rule: Callable[[str, Sequence[str]], float]) -> Callable[[QAAnswer, Any], float]:
     """A SQuAD metric with the abstention rule: an unanswerable item scores 1 when the model
-    abstains and 0 otherwise; an abstention on an answerable item scores 0."""
+    abstains and 0 otherwise; on an answerable item the abstain phrase scores 0, anything else
+    the official SQuAD v1.1 number."""
 
     def score(answer: QAAnswer, options: Any) -> float:
         if not answer.references:
             return float(answer.abstained)
-        return 0.0 if answer.abstained else rule(answer.text, answer.references)
+        return 0.0 if answer.said_phrase else rule(answer.text, answer.references)
 
     return score
+
+
+def _correct(answer: QAAnswer, options: Any) -> Verdict:
+    return judge(answer.text, answer.references, answer.question, answer.abstained)
 
 
 EXACT_MATCH = Metric("exact_match", "qa", "SQuAD v1.1 exact match, maximum over the accepted answers",
                      _squad(exact_match))
 F1 = Metric("f1", "qa", "SQuAD v1.1 token F1, maximum over the accepted answers", _squad(token_f1))
+CORRECT = Metric("correct", "qa", "1 when the answer says what an accepted answer says (rules in docs/metrics.md)",
+                 _correct)
 
 QAMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "qa"))]
 ExtractionRule = Union[str, dict[str, str]]
@@ -63,7 +72,7 @@ class QAOptions(TaskOptions):
         ),
     )
     metrics: list[QAMetricName] = Field(
-        default_factory=lambda: ["exact_match", "f1"], min_length=1, description="Metrics to report."
+        default_factory=lambda: ["exact_match", "f1", "correct"], min_length=1, description="Metrics to report."
     )
     extraction: ExtractionRule = Field(
         default="default",
@@ -121,7 +130,7 @@ class QATask(Task):
                 for qa in questions]
 
     def score(self, item: EvalItem, text: str | None, options: QAOptions) -> Scored:
-        from harness.metrics import extract_answer, is_abstention
+        from harness.metrics import extract_answer, is_abstention, says_abstain_phrase
 
         metrics = [_metric(name) for name in options.metrics]
         if text is None:
@@ -129,10 +138,14 @@ class QATask(Task):
             return Scored("", scores | {"abstained": False, "abstention": 0.0}, {})
         answer = extract_answer(text, options.extraction)
         abstained = is_abstention(answer, options.abstain_phrase)
-        scoring = QAAnswer(answer, item.references, abstained, item.question or "")
-        scores = {m.name: m.score(scoring, options) for m in metrics}
+        scoring = QAAnswer(answer, item.references, abstained, says_abstain_phrase(answer, options.abstain_phrase),
+                           item.question or "")
+        results = {m.name: m.score(scoring, options) for m in metrics}
+        scores = {name: getattr(r, "value", r) for name, r in results.items()}
+        reasons = {name: r.rule for name, r in results.items() if hasattr(r, "rule")}
         abstention = float(abstained == (not item.references))
-        return Scored(answer, scores | {"abstained": abstained, "abstention": abstention}, {})
+        return Scored(answer, scores | {"abstained": abstained, "abstention": abstention},
+                      {"reasons": reasons} if reasons else {})
 
     def summary(self, items: Sequence[EvalItem], scored: Sequence[Scored], mean: Callable) -> dict[str, Any]:
         return {"abstention_accuracy": mean([s.scores["abstention"] for s in scored])}

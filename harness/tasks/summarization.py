@@ -20,6 +20,8 @@ from harness.tasks._base import EvalItem, Metric, Scored, Task
 from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
 
 ROUGE_PARTS = ("precision", "recall", "f1")
+# Default token limits per style: room for the longest written reference, in SmolLM2 tokens, twice over.
+STYLE_TOKENS = {"headline": 32, "one_sentence": 80, "short": 200}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class SummarizationOptions(TaskOptions):
         min_length=1,
         description="ROUGE variants to report.",
     )
+    max_new_tokens: dict[SummaryStyle, Annotated[int, Field(ge=1, le=8192)]] = Field(
+        default_factory=lambda: dict(STYLE_TOKENS),
+        description="Most tokens generated per summary style; overrides the model's generation.max_new_tokens "
+                    "for summaries (a headline needs fewer than a 3-5 sentence summary).",
+    )
     use_stemmer: bool = Field(default=True, description="Apply the Porter stemmer before ROUGE.")
     tokenizer: Literal[TOKENIZERS] = Field(
         default="default",
@@ -73,6 +80,12 @@ class SummarizationOptions(TaskOptions):
     extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
 
     _unique = field_validator("styles", "metrics")(check_unique)
+
+    @field_validator("max_new_tokens")
+    @classmethod
+    def _over_defaults(cls, value: dict[str, int]) -> dict[str, int]:
+        """A config names the styles it changes; the others keep their default."""
+        return {**STYLE_TOKENS, **value}
 
 
 class SummarizationTask(Task):
@@ -95,7 +108,8 @@ class SummarizationTask(Task):
                     items.append(EvalItem(
                         "summarization", f"{article.id}/{style}", article.id, style,
                         tuple(references[(article.id, style)]),
-                        functools.partial(_request, article, style, options), style=style))
+                        functools.partial(_request, article, style, options), style=style,
+                        max_new_tokens=options.max_new_tokens.get(style)))
         return items
 
     def score(self, item: EvalItem, text: str | None, options: SummarizationOptions) -> Scored:

@@ -1,0 +1,56 @@
+"""Hearing an abstention: the ways a model says the article does not answer the question.
+
+`is_abstention(answer, abstain_phrase)` is true when the extracted answer
+- is the configured phrase, or begins with it as whole words ("Unanswerable.",
+  "unanswerable - the article does not say"), compared after SQuAD normalization; or
+- begins with one of ABSTENTION_PATTERNS (after an optional "Sorry," / "Unfortunately," /
+  "I'm afraid"), and does not go on to answer after all ("..., but it says X").
+
+A sentence that only contains such words is not an abstention: "He did not say no.",
+"Putin cannot tell Kim what to do." The patterns are documented, with examples, in
+docs/metrics.md; both `abstention` and `correct` use this one detector.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.metrics._squad import says_abstain_phrase
+
+_SOURCE = r"(?:the |this )?(?:article|text|passage|story|report|context|document|source|given information|information given|information provided)"
+_NEGATED = r"(?:does not|doesn't|do not|don't|did not|didn't|does n't|is not|isn't|fails to)"
+_SAYS = (r"(?:say|state|mention|provide|specify|contain|include|give|indicate|tell|reveal|disclose|discuss|"
+         r"address|report|answer|explain|identify|list|name|cover)s?")
+_GIVEN = (r"(?:stated|mentioned|specified|provided|given|included|reported|disclosed|indicated|addressed|"
+          r"discussed|known|available|clear|found|explained|identified|named|listed|answered)")
+ABSTENTION_PATTERNS: tuple[str, ...] = (
+    rf"{_SOURCE} {_NEGATED} {_SAYS}\b",                       # the article does not say / mention ...
+    rf"(?:there is |there's |there are )?no (?:information|mention|details?|data|answer|indication|record|specifics?)\b",
+    rf"(?:it|this|that|the answer|the information|this information|the question|such information|the \w+)"
+    rf" (?:is|was|are|were) not {_GIVEN}\b",                   # it is not mentioned in the article
+    rf"not {_GIVEN}(?: in {_SOURCE})?(?:$|[.,;])",              # "Not mentioned." / "not stated in the text"
+    r"(?:i |we |one )?(?:cannot|can't|can not|could not|couldn't|am unable to|are unable to|is unable to|unable to)"
+    r" (?:be )?(?:tell|determine|determined|answer|answered|find|found|know|known|say|infer|inferred|confirm|"
+    r"confirmed|identify|identified|provide|given)\b",       # cannot tell / be determined
+    r"(?:i |we )?(?:do not|don't|does not|doesn't) know\b",   # I don't know
+    r"(?:it is |it's |this is |that is )?(?:unknown|unclear|not known|not clear|uncertain)\b",
+    r"(?:the |this )?(?:question )?(?:is |was )?(?:unanswerable|cannot be answered|not answerable)\b",
+    r"(?:not enough|insufficient|no sufficient) (?:information|context|details|data)\b",
+    r"(?:it is |it's |it was )?(?:not possible|impossible) to (?:tell|determine|say|know|answer|find)\b",
+    rf"{_SOURCE} (?:is|was) silent\b",
+    r"(?:n/a|none given|none stated|none mentioned|no answer)(?:$|[.,;])",
+)
+_OPENER = r"^(?:(?:sorry|unfortunately|i'm afraid|i am afraid|however|well|hmm)[,:]?\s+)*"
+_PATTERN = re.compile(_OPENER + "(?:" + "|".join(ABSTENTION_PATTERNS) + ")", re.IGNORECASE)
+# ", but it says X" after the abstention: the model answers after all.
+_GOES_ON = re.compile(r"[,;:]?\s+(?:but|however|although|though|yet|except)\b|\bbut (?:it|they|he|she) (?:say|said|says|mention)",
+                      re.IGNORECASE)
+
+
+def is_abstention(answer: str, abstain_phrase: str) -> bool:
+    """Whether an extracted answer abstains (see the module doc)."""
+    if says_abstain_phrase(answer, abstain_phrase):
+        return True
+    text = " ".join(answer.replace("\u2019", "'").split())
+    match = _PATTERN.match(text)
+    return bool(match) and not _GOES_ON.search(text, match.end())

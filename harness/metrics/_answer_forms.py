@@ -1,0 +1,130 @@
+"""Answer text in one canonical form, for deciding whether two answers say the same thing.
+
+Unlike SQuAD normalization (harness.text), this one knows what answers look like:
+- names: hyphens and spaces are the same ("Kim Jong-il" = "Kim Jong Il"); a title before a
+  name is dropped ("President Xi" -> "xi"); a possessive 's is dropped;
+- abbreviations and their expansions, from the shipped table ABBREVIATIONS (U.N. = UN =
+  United Nations, ...); a gold item extends it by listing more aliases;
+- numbers (harness.metrics._numbers): digits and words, separators, multiples, money,
+  ordinals, ranges of years;
+- qualifiers: "more than", "over", "above", "at least" read "over"; "fewer than", "less than",
+  "under", "below" read "under"; "up to", "as many as", "at most" read "upto"; "about",
+  "around", "nearly", "roughly", "approximately", "almost", "some", "an estimated" are dropped;
+- dates: month abbreviations spelled out ("Feb." = "February"); "in the year 2000" = "2000";
+- a leading preposition ("in", "on", "at", "by", "since", "during", "from") and the words
+  a/an/the are dropped, as are punctuation and case.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from harness.metrics._numbers import canonical_numbers
+
+# Written form (matched case-sensitively, as a whole word) -> what it stands for.
+ABBREVIATIONS: dict[str, str] = {
+    "U.N.": "United Nations", "UN": "United Nations",
+    "U.S.": "United States", "US": "United States", "U.S.A.": "United States", "USA": "United States",
+    "America": "United States", "the States": "United States",
+    "U.K.": "United Kingdom", "UK": "United Kingdom", "Britain": "United Kingdom",
+    "Great Britain": "United Kingdom",
+    "EU": "European Union", "E.U.": "European Union",
+    "USSR": "Soviet Union", "U.S.S.R.": "Soviet Union",
+    "DPRK": "North Korea", "D.P.R.K.": "North Korea", "N. Korea": "North Korea", "NKorea": "North Korea",
+    "ROK": "South Korea", "S. Korea": "South Korea", "SKorea": "South Korea",
+    "Russian Federation": "Russia", "PRC": "China", "People's Republic of China": "China",
+    "UNSC": "United Nations Security Council",
+    "NATO": "North Atlantic Treaty Organization",
+}
+TITLES = frozenset(
+    "president vice leader chairman chairwoman premier prime minister mr mrs ms dr gen general "
+    "king queen prince chancellor secretary senator sen supreme foreign state".split()
+)
+QUALIFIERS = {
+    "more than": "over", "over": "over", "above": "over", "at least": "over", "upwards of": "over",
+    "in excess of": "over", "fewer than": "under", "less than": "under", "under": "under",
+    "below": "under", "up to": "upto", "as many as": "upto", "at most": "upto", "about": "",
+    "around": "", "nearly": "", "roughly": "", "approximately": "", "almost": "", "some": "",
+    "an estimated": "", "estimated": "", "approx": "",
+}
+MONTHS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
+    "dec": "december",
+}
+PREPOSITIONS = frozenset("in on at by since during from".split())
+ARTICLES = frozenset("a an the".split())
+
+_CONTINENTS = "(?<!North )(?<!South )(?<!Latin )(?<!Central )"  # "South America" is not the United States
+
+
+def _pattern(form: str) -> str:
+    """A written form as a whole word, exactly as written (UN, not "un" in "until")."""
+    after = r"(?!\w)" if form[-1] == "." else r"\b"
+    return (_CONTINENTS if form == "America" else "") + rf"(?<![\w.]){re.escape(form)}{after}"
+
+
+_ABBREVIATION = re.compile("|".join(_pattern(form) for form in sorted(ABBREVIATIONS, key=len, reverse=True)))
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+_NUMBER_DASH = re.compile(r"(?<=\d)\s*-\s*(?=\d)")
+_KEEP = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-")  # "10x", "2nd" stay one token
+_QUALIFIER = re.compile(r"\b(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\b")
+
+
+@dataclass(frozen=True)
+class Form:
+    """An answer in canonical form: its tokens, and the qualifiers it had ("over", "under", "upto")."""
+
+    tokens: tuple[str, ...]
+    qualifiers: frozenset[str]
+    titled: bool = False  # a title stood before a name ("President Xi")
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def answer_form(text: str) -> Form:
+    """The canonical form of an answer (see the module doc)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _DASHES.sub("-", text)
+    text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
+    text = re.sub(r"\bus\$|\$", " $ ", text.lower())
+    text = re.sub(r"united states \$", " $ ", text)  # "US$" read as U.S. then $
+    text = re.sub(r"'s\b|'", "", text)
+    text = _NUMBER_DASH.sub(" - ", text)
+    text = re.sub(r"(?<=[^\W\d_])-(?=\w)|(?<=\d)-(?=[^\W\d_])", " ", text)  # Jong-il, 10-fold
+    qualifiers = frozenset(q for q in (QUALIFIERS[m] for m in _QUALIFIER.findall(text)) if q)
+    text = _QUALIFIER.sub(" ", text)
+    tokens = canonical_numbers(_KEEP.findall(text))
+    tokens = [MONTHS.get(t, t) for t in tokens if t not in ARTICLES and t != "-"]
+    named = _drop_titles(tokens)
+    return Form(tuple(_drop_leading(named)), qualifiers, titled=len(named) < len(tokens))
+
+
+def _drop_titles(tokens: list[str]) -> list[str]:
+    """A run of titles before a name goes ("prime minister abe" -> "abe"); titles that end the
+    answer or come before "of" stay ("the president", "president of russia")."""
+    kept, index = [], 0
+    while index < len(tokens):
+        end = index
+        while end < len(tokens) and tokens[end] in TITLES:
+            end += 1
+        if end > index and end < len(tokens) and tokens[end] not in ("of", "and", "s"):
+            index = end  # the titles go, the name stays
+            continue
+        kept += tokens[index:end + 1] if end > index else [tokens[index]]
+        index = max(end + 1, index + 1)
+    return kept
+
+
+def _drop_leading(tokens: list[str]) -> list[str]:
+    """A leading preposition ("in February") and "in the year" ("in the year 2000") go."""
+    if tokens[:2] == ["in", "year"] and len(tokens) > 2:
+        return tokens[2:]
+    if tokens and tokens[0] in PREPOSITIONS and len(tokens) > 1:
+        return tokens[1:]
+    return tokens
