@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import signal
 import time
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from harness.backends.lead import LeadBackend
 from harness.backends.openai import OpenAIModel
 from harness.cli import main
 from test_faults_support import (
-    REFUSAL, StandInServer, answer_for, fault_model, openai_model, read_jsonl, run_harness, write_config,
+    REFUSAL, StandInServer, answer_for, fault_model, openai_model, read_jsonl, run_harness, start_harness,
+    write_config,
 )
 
 VARIABLE = "HARNESS_FAULT_TEST_KEY"
@@ -81,6 +83,23 @@ def test_timeout_s_is_a_deadline_for_each_whole_attempt(fault):
     assert 2.0 <= took < 5.0  # two attempts of 1 s and a backoff under 0.5 s; a trickle would take 40 s
 
 
+@pytest.mark.slow
+def test_ctrl_c_cancels_requests_in_flight_at_once(tmp_path):
+    with StandInServer(delay=30) as server:  # answers only after 30 s
+        config = write_config(tmp_path, [openai_model("a", server.base_url, max_concurrency=2, timeout_s=60)])
+        process = start_harness("run", config, "--output", tmp_path / "out", "--no-cache", cache=tmp_path / "cache")
+        deadline = time.monotonic() + 60
+        while server.requests < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert server.requests == 2
+        interrupted = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        stopped_s = time.monotonic() - interrupted
+    assert process.returncode == 130, stderr
+    assert stopped_s < 5  # not the 30 s the two requests in flight would take
+
+
 @pytest.mark.parametrize("fault, options, shortest, longest", [
     ("retry-after-2s", {}, 2.0, 4.0),
     ("retry-after-date", {}, 1.9, 4.5),  # an HTTP date 3 s ahead, to the whole second
@@ -111,7 +130,7 @@ def test_odd_but_valid_json_fails_its_items_and_the_run_goes_on(tmp_path):
     assert {f["error"] for f in tasks["content-number"]["failed_items"]} == {
         "unexpected response: message.content is int 42, not text"}
     errors = {f["error"] for f in tasks["prompt-tokens-as-text"]["failed_items"]}
-    assert len(errors) >= 1 and all(e.startswith("unexpected response: usage.prompt_tokens is str ")
+    assert len(errors) >= 1 and all(e.startswith("unexpected response: usage.prompt_tokens is str '")
                                     and e.endswith(", not a whole number") for e in errors)
     assert tasks["content-number"]["failed"] == tasks["prompt-tokens-as-text"]["failed"] == 3
 

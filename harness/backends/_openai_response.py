@@ -73,7 +73,7 @@ def _part_text(part: Any) -> str:
 def _text(value: Any, where: str) -> str:
     if isinstance(value, str):
         return value
-    what = "null" if value is None else f"{type(value).__name__} {shown(value, 40)}"
+    what = "null" if value is None else f"{type(value).__name__} {shown(repr(value), 40)}"
     raise Unusable(f"unexpected response: {where} is {what}, not text")
 
 
@@ -88,6 +88,6 @@ def _usage(body: dict[str, Any]) -> tuple[int | None, int | None]:
         value = usage.get(name)
         if value is not None and (type(value) is not int or value < 0):
             raise Unusable(f"unexpected response: usage.{name} is {type(value).__name__} "
-                           f"{shown(value, 40)}, not a whole number")
+                           f"{shown(repr(value), 40)}, not a whole number")
         counts.append(value)
     return counts[0], counts[1]
