@@ -169,25 +169,27 @@ class OpenAIBackend(Backend):
             worker.join(STOP_JOIN_S)
 
     async def _run_all(self, requests: Sequence[Request], generation: Any, results: queue.Queue) -> None:
-        import httpx
-
-        limit = asyncio.Semaphore(self.config.max_concurrency)
-        headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
-
-        async def one(client: Any, request: Request) -> None:
-            async with limit:
-                results.put(await self._one(client, request, generation))
-
+        """Every request, max_concurrency at a time, each Result put on `results` as it finishes;
+        then _DONE (after an exception of ours, that exception first)."""
         try:
+            import httpx
+
+            limit = asyncio.Semaphore(self.config.max_concurrency)
+            headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
             async with httpx.AsyncClient(
                 base_url=self.config.base_url.rstrip("/") + "/", headers=headers,
                 timeout=self.config.timeout_s, limits=httpx.Limits(max_connections=self.config.max_concurrency),
             ) as client:
-                await asyncio.gather(*(one(client, r) for r in requests))
+                await asyncio.gather(*(self._queued(limit, client, r, generation, results) for r in requests))
         except Exception as exc:  # a bug here: the caller raises it, and the runner fails the items
             results.put(exc)
         finally:
             results.put(_DONE)
+
+    async def _queued(self, limit: asyncio.Semaphore, client: Any, request: Request, generation: Any,
+                      results: queue.Queue) -> None:
+        async with limit:
+            results.put(await self._one(client, request, generation))
 
     async def _one(self, client: Any, request: Request, generation: Any) -> Result:
         payload = build_payload(self.config.api, self.config.model, request, generation)
