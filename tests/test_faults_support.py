@@ -32,7 +32,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "gold"
 N_ITEMS = 74  # items in the shipped gold: 71 questions, 3 summary styles
-VOLATILE = ("run_id", "created_at")  # report fields that differ between two runs of one config
+VOLATILE = ("run_id", "created_at", "timing")  # report fields that differ between two runs of one config
 
 
 def prompt_hash(prompt: str) -> str:
