@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from harness.backends import Request
 from harness.backends._chat import chat_prompt, cut_at_stop, plain_prompt
 from harness.backends.openai import backoff_delay, build_payload, parse_response
@@ -65,3 +67,58 @@ def test_missing_optional_package_gives_the_install_line():
         _require("no_such_package_xyz")
     assert str(caught.value) == ("the transformers backend needs the 'no_such_package_xyz' "
                                  "package: pip install 'harness[transformers]'")
+
+
+def test_mask_key_masks_the_key_and_any_start_of_it_of_eight_characters_or_more():
+    from harness.backends.openai import mask_key
+
+    key = "sk-abcdefghijklmnop"
+    assert mask_key(f"Bearer {key}; again {key}.", key) == "Bearer ***; again ***."
+    assert mask_key(f"cut: {key[:8]}| {key[:12]}x", key) == "cut: ***| ***x"
+    assert mask_key(f"short: {key[:7]}", key) == f"short: {key[:7]}"  # too short to tell from text
+    assert mask_key(f"{key}{key[:9]}", key) == "******"
+    assert mask_key("anything", None) == "anything"
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    from email.utils import formatdate
+
+    from harness.backends.openai import retry_after_s
+
+    assert retry_after_s("3") == 3.0 and retry_after_s(" 1.5 ") == 1.5 and retry_after_s("-4") == 0.0
+    assert retry_after_s(formatdate(1000.0 + 7, usegmt=True), now=1000.0) == 7.0
+    assert retry_after_s("Wed, 21 Oct 2015 07:28:00 -0000", now=1445412480.0 + 5) == 0.0  # past: at once
+    assert retry_after_s(None) is None and retry_after_s("soon") is None and retry_after_s("nan") is None
+
+
+def _chat(message: dict, finish: str = "stop", **body) -> dict:
+    return {"choices": [{"message": message, "finish_reason": finish}], **body}
+
+
+@pytest.mark.parametrize("api, body, text, error", [
+    ("chat", _chat({"content": [{"type": "text", "text": "Pa"}, {"type": "text", "text": "ris"}]}), "Paris", None),
+    ("chat", _chat({"content": []}), "", None),
+    ("chat", _chat({"content": ""}, usage=None), "", None),
+    ("chat", _chat({"content": [{"type": "image_url"}]}), None,
+     "unexpected response: a part of message.content of type image_url, not text"),
+    ("chat", _chat({"content": [{"type": "refusal", "refusal": "No."}]}), None, "refused: No."),
+    ("chat", _chat({"content": "Paris", "refusal": "No."}), None, "refused: No."),
+    ("chat", _chat({"content": "Par"}, "content_filter"), None,
+     "refused: the server's content filter stopped the answer (finish_reason content_filter)"),
+    ("completions", {"choices": [{"text": None, "finish_reason": "content_filter"}]}, None,
+     "refused: the server's content filter stopped the answer (finish_reason content_filter)"),
+    ("chat", _chat({"content": None}), None, "unexpected response: message.content is null, not text"),
+    ("chat", _chat({"content": {"a": 1}}), None, "unexpected response: message.content is dict {'a': 1}, not text"),
+    ("chat", {"choices": [{"message": "Paris"}]}, None, "unexpected response: choices[0].message is not an object"),
+    ("completions", {"choices": [{"text": ["Paris"]}]}, None,
+     "unexpected response: choices[0].text is list ['Paris'], not text"),
+    ("chat", _chat({"content": "Paris"}, usage=[1]), None, "unexpected response: usage is list, not an object"),
+    ("chat", _chat({"content": "Paris"}, usage={"completion_tokens": -1}), None,
+     "unexpected response: usage.completion_tokens is int -1, not a whole number"),
+    ("chat", _chat({"content": "Paris"}, usage={"prompt_tokens": True}), None,
+     "unexpected response: usage.prompt_tokens is bool True, not a whole number"),
+    ("chat", [1, 2], None, "unexpected response: no choices[0] object"),
+])
+def test_a_response_is_text_or_a_one_line_reason(api, body, text, error):
+    result = parse_response(api, "a-q001", body)
+    assert (result.text, result.error) == (text, error)

@@ -4,6 +4,8 @@ thread, or as its own process so a test can SIGKILL it), configs, and a `harness
 The server answers every prompt with its last few words, after a configurable delay, so runs are
 deterministic and slow enough to interrupt. With a key it demands `Authorization: Bearer KEY`
 and answers anything else with a rejection that echoes the header back (a hostile server).
+A request whose `model` names one of FAULTS gets that fault instead of the plain answer (an
+echoed key, a trickled response, a 429 with Retry-After, an odd but valid JSON body, a refusal).
 Run as a script: python tests/test_faults_support.py --port N [--delay S] [--events FILE].
 """
 
@@ -19,15 +21,18 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "gold"
 N_ITEMS = 74  # items in the shipped gold: 71 questions, 3 summary styles
-VOLATILE = ("run_id", "created_at")  # report fields that differ between two runs of one config
+VOLATILE = ("run_id", "created_at", "timing")  # report fields that differ between two runs of one config
 
 
 def prompt_hash(prompt: str) -> str:
@@ -46,6 +51,8 @@ class StandInServer:
                  reject_status: int = 401, events: Path | None = None):
         self.delay, self.key, self.reject_status, self.events = delay, key, reject_status, events
         self.requests = 0
+        self.arrivals: dict[tuple[str, str], list[float]] = {}  # (model, prompt hash): monotonic times
+        self.closed = False
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.server.daemon_threads = True
@@ -60,6 +67,17 @@ class StandInServer:
                 with open(self.events, "a") as file:
                     file.write(line + "\n")
 
+    def _arrive(self, model: str, prompt: str) -> bool:
+        """Record a request's arrival; whether it is the first for this model and prompt."""
+        with self._lock:
+            times = self.arrivals.setdefault((model, prompt_hash(prompt)), [])
+            times.append(time.monotonic())
+            return len(times) == 1
+
+    def requests_for(self, model: str) -> int:
+        with self._lock:
+            return sum(len(times) for (name, _), times in self.arrivals.items() if name == model)
+
     def _handler(self):
         stand_in = self
 
@@ -68,23 +86,41 @@ class StandInServer:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 prompt = body["messages"][-1]["content"] if "messages" in body else body["prompt"]
                 stand_in._note(f"recv {prompt_hash(prompt)}")
+                first = stand_in._arrive(body.get("model", ""), prompt)
                 sent = self.headers.get("Authorization", "")
                 if stand_in.key is not None and sent != f"Bearer {stand_in.key}":
                     return self._send(stand_in.reject_status, {"error": f"bad credentials: {sent!r}"})
                 time.sleep(stand_in.delay)
                 text = answer_for(body.get("model", ""), prompt)
                 choice = {"message": {"role": "assistant", "content": text}} if "messages" in body else {"text": text}
-                self._send(200, {"choices": [choice | {"finish_reason": "stop"}],
-                                 "usage": {"prompt_tokens": len(prompt.split()), "completion_tokens": len(text.split())}})
+                payload = {"choices": [choice | {"finish_reason": "stop"}],
+                           "usage": {"prompt_tokens": len(prompt.split()), "completion_tokens": len(text.split())}}
+                fault = FAULTS.get(body.get("model", ""))
+                if fault is not None:
+                    return fault(self, payload, Call(sent, first))
+                self._send(200, payload)
                 stand_in._note(f"sent {prompt_hash(prompt)}")
 
-            def _send(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
+            def _send(self, status: int, payload: dict | bytes, headers: dict | None = None) -> None:
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/plain" if isinstance(payload, bytes) else "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _trickle(self, data: bytes) -> None:
+                """Send `data` a byte at a time, TRICKLE_S apart, until done, the client gives up or the server closes."""
+                try:
+                    for byte in data:
+                        if stand_in.closed:
+                            return
+                        self.wfile.write(bytes([byte]))
+                        time.sleep(TRICKLE_S)
+                except OSError:
+                    pass
 
             def log_message(self, *args):
                 pass
@@ -96,8 +132,106 @@ class StandInServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.closed = True
         self.server.shutdown()
         self.server.server_close()
+
+
+TRICKLE_S = 0.4  # between two bytes of a trickled response: well under any read timeout
+REFUSAL = "I can't help with that."
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a fault may use: the Authorization header sent, and whether this model and prompt are new."""
+
+    sent: str
+    first: bool
+
+
+def _message(payload: dict) -> dict:
+    return payload["choices"][0]["message"]
+
+
+def _echo_key(handler, payload: dict, call: Call) -> None:
+    """A 200 whose answer quotes the Authorization header back."""
+    _message(payload)["content"] += f" (you sent {call.sent})"
+    handler._send(200, payload)
+
+
+def _echo_key_past_the_cut(handler, payload: dict, call: Call) -> None:
+    """A 500 whose text body ends with the echoed header, placed so that the first 200 characters
+    hold all of the key but its last character."""
+    handler._send(500, ("x" * (201 - len(call.sent)) + call.sent).encode())
+
+
+def _trickle_body(handler, payload: dict, call: Call) -> None:
+    data = json.dumps(payload).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler._trickle(data)
+
+
+def _trickle_headers(handler, payload: dict, call: Call) -> None:
+    data = json.dumps(payload).encode()
+    handler._trickle(f"HTTP/1.0 200 OK\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
+
+
+def _retry_after(value) -> Callable:
+    """429 with `Retry-After: value()` the first time a prompt arrives, the answer after that."""
+    def fault(handler, payload: dict, call: Call) -> None:
+        if call.first:
+            return handler._send(429, {"error": "rate limited"}, {"Retry-After": value()})
+        handler._send(200, payload)
+    return fault
+
+
+def _edited(edit: Callable[[dict], None]) -> Callable:
+    """The normal answer with one thing changed by `edit`."""
+    def fault(handler, payload: dict, call: Call) -> None:
+        edit(payload)
+        handler._send(200, payload)
+    return fault
+
+
+def _content_parts(payload: dict) -> None:
+    """The answer as a list of text parts (the newer format), split after its first word."""
+    first, _, rest = _message(payload)["content"].partition(" ")
+    _message(payload)["content"] = [{"type": "text", "text": first}, {"type": "text", "text": " " + rest}]
+
+
+def _content_number(payload: dict) -> None:
+    _message(payload)["content"] = 42
+
+
+def _prompt_tokens_as_text(payload: dict) -> None:
+    payload["usage"]["prompt_tokens"] = str(payload["usage"]["prompt_tokens"])
+
+
+def _content_filtered(payload: dict) -> None:
+    _message(payload)["content"] = None
+    payload["choices"][0]["finish_reason"] = "content_filter"
+
+
+def _refused(payload: dict) -> None:
+    _message(payload).update(content=None, refusal=REFUSAL)
+
+
+FAULTS: dict[str, Callable] = {
+    "echo-key": _echo_key,
+    "echo-key-past-the-cut": _echo_key_past_the_cut,
+    "trickle-body": _trickle_body,
+    "trickle-headers": _trickle_headers,
+    "retry-after-2s": _retry_after(lambda: "2"),
+    "retry-after-date": _retry_after(lambda: formatdate(time.time() + 3, usegmt=True)),
+    "retry-after-an-hour": _retry_after(lambda: "3600"),
+    "content-parts": _edited(_content_parts),
+    "content-number": _edited(_content_number),
+    "prompt-tokens-as-text": _edited(_prompt_tokens_as_text),
+    "content-filter": _edited(_content_filtered),
+    "refusal": _edited(_refused),
+}
 
 
 def free_port() -> int:
@@ -142,6 +276,12 @@ def event_ids(path: Path, kind: str) -> list[str]:
 def openai_model(name: str, base_url: str, **options) -> dict:
     return {"name": name, "backend": "openai", "base_url": base_url, "model": f"standin-{name}",
             "generation": {"max_new_tokens": 16}, **options}
+
+
+def fault_model(fault: str, base_url: str, **options) -> dict:
+    """A model the stand-in answers with FAULTS[fault]; the config's model name is the fault's."""
+    assert fault in FAULTS, fault
+    return openai_model(fault, base_url, model=fault, **options)
 
 
 def write_config(directory: Path, models: list[dict], tasks: dict | None = None) -> Path:
