@@ -7,7 +7,7 @@ from harness.metrics import (
     abstention_accuracy,
     abstention_item_score,
     exact_match,
-    is_abstention,
+    says_abstain_phrase,
     normalize_answer,
     qa_item_scores,
     token_f1,
@@ -61,13 +61,13 @@ def test_max_over_aliases_and_counts_repeats():
         ("10,000", False),
     ],
 )
-def test_abstention_detection(answer, abstains):
-    assert is_abstention(answer, "unanswerable") is abstains
+def test_the_abstain_phrase_rule(answer, abstains):
+    assert says_abstain_phrase(answer, "unanswerable") is abstains
 
 
 def test_multiword_abstain_phrase():
-    assert is_abstention("Not stated in the article.", "not stated")
-    assert not is_abstention("Not statement", "not stated")
+    assert says_abstain_phrase("Not stated in the article.", "not stated")
+    assert not says_abstain_phrase("Not statement", "not stated")
 
 
 def test_unanswerable_item_is_correct_only_when_abstaining():

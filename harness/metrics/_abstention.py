@@ -34,7 +34,7 @@ ABSTENTION_PATTERNS: tuple[str, ...] = (
     r"confirmed|identify|identified|provide|given)\b",       # cannot tell / be determined
     r"(?:i |we )?(?:do not|don't|does not|doesn't) know\b",   # I don't know
     r"(?:it is |it's |this is |that is )?(?:unknown|unclear|not known|not clear|uncertain)\b",
-    r"(?:the |this )?(?:question )?(?:is |was )?(?:unanswerable|cannot be answered|not answerable)\b",
+    r"(?:(?:the |this )?question |it |this |that )?(?:is |was )?(?:unanswerable|cannot be answered|not answerable)\b",
     r"(?:not enough|insufficient|no sufficient) (?:information|context|details|data)\b",
     r"(?:it is |it's |it was )?(?:not possible|impossible) to (?:tell|determine|say|know|answer|find)\b",
     rf"{_SOURCE} (?:is|was) silent\b",

@@ -6,7 +6,8 @@ the first rule below that applies, and recorded with that rule so a reader can c
 3. an empty answer is wrong;
 4. yes/no items: the polarity of the answer's leading yes or no decides;
 5. the answer equals an accepted answer in canonical form (harness.metrics._answer_forms:
-   numbers, dates, abbreviations, names, qualifiers);
+   numbers, dates, abbreviations, names, qualifiers); from here on, an accepted answer whose
+   qualifier contradicts the answer's ("under" against "over") is not considered;
 6. the answer lists three or more short guesses: wrong;
 7. the accepted answers hold a number and the answer gives numbers of that kind (years, or
    other quantities) but none of them: wrong;
@@ -75,6 +76,7 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
     if number:
         return Verdict(False, number)
     asked = _content(answer_form(question).tokens)
+    forms = {reference: gold for reference, gold in forms.items() if not _conflicting(form, gold)}
     for reference, gold in forms.items():
         where = _find(form.tokens, gold.tokens)
         if where is None:

@@ -1,0 +1,110 @@
+"""`correct`: each rule of docs/metrics.md with answers that must pass it and answers that must
+not, and the rule each verdict names."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.metrics import extract_answer, judge
+from harness.metrics._answer_forms import answer_form
+
+
+def verdict(raw: str, references: list[str], question: str = "What?", abstained: bool = False):
+    return judge(extract_answer(raw), references, question, abstained)
+
+
+@pytest.mark.parametrize(("raw", "gold", "question"), [
+    ("over 10,000", "more than 10,000", "How many laborers are being sent home?"),
+    ("the United Nations", "U.N.", "Which body passed the sanctions?"),
+    ("UN", "United Nations", "Which body passed the sanctions?"),
+    ("2", "two", "How many urgent concerns does Kim have?"),
+    ("ten thousand", "10,000", "How many laborers?"),
+    ("ten times", "tenfold", "By how much does Kim want trade to grow?"),
+    ("10-fold", "tenfold", "By how much?"),
+    ("10x", "ten times", "By how much?"),
+    ("$1 billion", "1 billion dollars", "What is the trade target?"),
+    ("Kim Jong-il", "Kim Jong Il", "Who was Kim's father?"),
+    ("1950 to 1953", "1950-53", "When was the Korean War fought?"),
+    ("from 1950 until 1953", "1950-53", "When was the Korean War fought?"),
+    ("In the year 2000", "2000", "When did Putin first visit?"),
+    ("In February.", "February", "When was the Hanoi summit?"),
+    ("Feb.", "February", "When was the Hanoi summit?"),
+    ("The answer is China.", "China", "Which country is North Korea's biggest trade partner?"),
+    ("the second", "2nd", "Which summit failed?"),
+])
+def test_equal_in_canonical_form(raw, gold, question):
+    result = verdict(raw, [gold], question)
+    assert result.correct and result.rule.startswith("equals"), result
+
+
+@pytest.mark.parametrize(("raw", "gold", "question"), [
+    ("4 summits", "four", "How many summits has Kim held with Xi?"),
+    ("Hanoi, Vietnam", "Hanoi", "Where did the second Trump summit take place?"),
+    ("Kim's primary concern is improving his country's economy.", "improving his country's economy",
+     "What is Kim's primary concern?"),
+    ("They met in Hanoi.", "Hanoi", "Where did Kim and Trump meet?"),
+    ("In 2011, Medvedev met Kim Jong Il.", "2011", "When did Medvedev meet Kim Jong Il?"),
+])
+def test_a_short_answer_holding_the_gold_answer(raw, gold, question):
+    result = verdict(raw, [gold], question)
+    assert result.correct and result.rule.startswith("contains"), result
+
+
+def test_a_title_and_part_of_the_name():
+    assert verdict("President Xi", ["Xi Jinping"], "Who?").correct
+    assert not verdict("Xi", ["Xi Jinping"], "Who?").correct  # no title: could be anyone called Xi
+    assert not verdict("President Trump", ["Xi Jinping"], "Who?").correct
+
+
+@pytest.mark.parametrize(("raw", "gold", "rule"), [
+    ("Moscow or Vladivostok", "Vladivostok", "hedges"),
+    ("Vladivostok, or possibly Moscow", "Vladivostok", "hedges"),
+    ("Moscow, Beijing, Vladivostok", "Vladivostok", "lists several guesses"),
+    ("50,000", "more than 10,000", "gives 50000"),
+    ("five", "four", "gives 5"),
+    ("in 2012", "2011", "gives 2012"),
+    ("North Korea", "South Korea", "matches no accepted answer"),
+    ("fewer than 10,000", "more than 10,000", "matches no accepted answer"),
+    ("", "Hanoi", "empty answer"),
+])
+def test_wrong_answers_are_wrong_and_say_why(raw, gold, rule):
+    result = verdict(raw, [gold], "Where or how many?")
+    assert not result.correct and rule in result.rule, result
+
+
+def test_a_long_sentence_around_the_answer_is_not_an_answer():
+    sentence = ("When North Korean leader Kim Jong Un meets with Russian President Vladimir Putin for their "
+                "first one-on-one meeting, he will have a long wish list and a strong desire to notch a win "
+                "after the failure of his second summit with President Donald Trump.")
+    result = verdict(sentence, ["the failure of his second summit with President Donald Trump"],
+                     "Why is Kim eager to notch a win in his talks with Putin?")
+    assert not result.correct
+
+
+@pytest.mark.parametrize(("raw", "gold", "correct"), [
+    ("No, he is not.", "no", True), ("no", "no", True), ("Yes.", "no", False),
+    ("Yes, he plans to.", "yes", True), ("He does not want to anger China.", "no", False),
+])
+def test_yes_no_by_polarity(raw, gold, correct):
+    result = verdict(raw, [gold])
+    assert result.correct is correct and "yes" in result.rule
+
+
+def test_unanswerable_items_are_right_only_when_the_model_abstains():
+    assert verdict("The article does not say.", [], abstained=True).correct
+    assert not verdict("Vladivostok", [], abstained=False).correct
+    assert not verdict("The article does not say.", ["Hanoi"], abstained=True).correct
+
+
+def test_aliases_of_the_gold_item_extend_the_table():
+    assert verdict("the DMZ", ["the demilitarized zone", "the DMZ"]).correct
+    assert not verdict("the DMZ", ["the demilitarized zone"]).correct
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("U.S.-backed", "united states backed"), ("US$2 million", "2000000 dollar"), ("1.5bn", "1500000000"),
+    ("South America", "south america"), ("Prime Minister Shinzo Abe", "shinzo abe"), ("the president", "president"),
+    ("a thousand", "1000"), ("one hundred and five", "105"),
+])
+def test_canonical_forms(text, form):
+    assert answer_form(text).text == form
