@@ -18,6 +18,8 @@ ABSTENTIONS = [
     "Unknown.", "It is unclear.", "The question is unanswerable.", "It is unanswerable.", "Not enough information.",
     "It is not possible to determine that from the article.", "The article is silent on this.", "N/A",
     "Unfortunately, the article does not say.", "According to the article, there is no information about it.",
+    "It's not in the article.", "No date is given.", "The article reports no comment from him.",
+    "No, the article does not say so.",
 ]
 NOT_ABSTENTIONS = [
     "He did not say no.", "The article does not say he will, but he plans to visit Moscow.",

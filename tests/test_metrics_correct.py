@@ -72,13 +72,32 @@ def test_wrong_answers_are_wrong_and_say_why(raw, gold, rule):
     assert not result.correct and rule in result.rule, result
 
 
-def test_a_long_sentence_around_the_answer_is_not_an_answer():
-    sentence = ("When North Korean leader Kim Jong Un meets with Russian President Vladimir Putin for their "
-                "first one-on-one meeting, he will have a long wish list and a strong desire to notch a win "
-                "after the failure of his second summit with President Donald Trump.")
-    result = verdict(sentence, ["the failure of his second summit with President Donald Trump"],
-                     "Why is Kim eager to notch a win in his talks with Putin?")
-    assert not result.correct
+SENTENCE = ("When North Korean leader Kim Jong Un meets with Russian President Vladimir Putin for their "
+            "first one-on-one meeting, he will have a long wish list and a strong desire to notch a win "
+            "after the failure of his second summit with President Donald Trump.")
+
+
+def test_a_sentence_around_the_answer_gives_it_but_a_page_does_not():
+    gold = ["the failure of his second summit with President Donald Trump"]
+    question = "Why is Kim eager to notch a win in his talks with Putin?"
+    assert verdict(SENTENCE, gold, question).correct
+    page = " ".join([SENTENCE.rstrip(".")] * 3)
+    assert not verdict(page, gold, question).correct
+
+
+@pytest.mark.parametrize(("raw", "gold", "rule"), [
+    ("China and Japan", "China", "names another candidate"),
+    ("19 months", "19 years", "gives 19 month"),
+    ("Very certain; Putin has promised to help.", "not certain", "matches no accepted answer"),
+])
+def test_another_candidate_another_unit_or_a_lost_negation_are_wrong(raw, gold, rule):
+    result = verdict(raw, [gold, "19"] if "years" in gold else [gold], "How long? Which? How certain?")
+    assert not result.correct and rule in result.rule, result
+
+
+def test_spacing_of_a_romanized_name_does_not_matter_and_an_answer_that_sounds_like_abstaining_can_be_right():
+    assert verdict("Chong-jin", ["Chongjin"]).correct
+    assert judge("Unclear.", ["unclear", "not entirely clear"], "How certain is it?", abstained=True).correct
 
 
 @pytest.mark.parametrize(("raw", "gold", "correct"), [
@@ -91,6 +110,7 @@ def test_yes_no_by_polarity(raw, gold, correct):
 
 
 def test_unanswerable_items_are_right_only_when_the_model_abstains():
+    assert not judge("I don't know", ["Hanoi"], "Where?", abstained=True).correct
     assert verdict("The article does not say.", [], abstained=True).correct
     assert not verdict("Vladivostok", [], abstained=False).correct
     assert not verdict("The article does not say.", ["Hanoi"], abstained=True).correct

@@ -38,9 +38,12 @@ ABSTENTION_PATTERNS: tuple[str, ...] = (
     r"(?:not enough|insufficient|no sufficient) (?:information|context|details|data)\b",
     r"(?:it is |it's |it was )?(?:not possible|impossible) to (?:tell|determine|say|know|answer|find)\b",
     rf"{_SOURCE} (?:is|was) silent\b",
+    rf"(?:it is |it's |that is |that's |this is )?not (?:in|from) {_SOURCE}",        # "It's not in the article."
+    rf"no \w+(?: \w+)? (?:is|was|are|were) (?:{_GIVEN})\b",                        # "No date is given."
+    rf"{_SOURCE} (?:says|gives|mentions|reports|names|provides|contains|includes|states) no(?:thing)?\b",
     r"(?:n/a|none given|none stated|none mentioned|no answer)(?:$|[.,;])",
 )
-_OPENER = r"^(?:(?:sorry|unfortunately|i'm afraid|i am afraid|however|well|hmm)[,:]?\s+)*"
+_OPENER = r"^(?:(?:sorry|unfortunately|i'm afraid|i am afraid|however|well|hmm|no)[,:]?\s+)*"
 _PATTERN = re.compile(_OPENER + "(?:" + "|".join(ABSTENTION_PATTERNS) + ")", re.IGNORECASE)
 # ", but it says X" after the abstention: the model answers after all.
 _GOES_ON = re.compile(r"[,;:]?\s+(?:but|however|although|though|yet|except)\b|\bbut (?:it|they|he|she) (?:say|said|says|mention)",

@@ -1,24 +1,28 @@
 """`correct`: does the answer say what a gold answer says? A 0/1 verdict per item, decided by
 the first rule below that applies, and recorded with that rule so a reader can check it.
+Answers and accepted answers are compared in canonical form (harness.metrics._answer_forms).
 
 1. unanswerable item: correct only when the model abstains;
-2. an abstention on an answerable item is wrong;
-3. an empty answer is wrong;
-4. yes/no items: the polarity of the answer's leading yes or no decides;
-5. the answer equals an accepted answer in canonical form (harness.metrics._answer_forms:
-   numbers, dates, abbreviations, names, qualifiers); from here on, an accepted answer whose
-   qualifier contradicts the answer's ("under" against "over") is not considered;
-6. the answer lists three or more short guesses: wrong;
+2. empty answer: wrong;
+3. yes/no items: the polarity of the answer's leading yes or no decides;
+4. the answer equals an accepted answer in canonical form, or does once spaces are ignored
+   ("Chong-jin" = "Chongjin"): correct, even when it sounds like an abstention ("Unclear.");
+5. an abstention on an answerable item: wrong;
+   (from here on an accepted answer whose qualifier contradicts the answer's, "under" against
+   "over", is not considered)
+6. three or more short items ("Moscow, Beijing, Vladivostok") where no accepted answer is a
+   list: wrong, a list of guesses;
 7. the accepted answers hold a number and the answer gives numbers of that kind (years, or
-   other quantities) but none of them: wrong;
-8. the answer contains an accepted answer as a whole phrase (canonical forms): wrong when an
-   "or" stands next to it ("Moscow or Vladivostok"), correct when the rest of the answer is
-   the question's own words and at most EXTRA_WORDS others ("They met in Hanoi.", "Kim's
-   primary concern is improving his country's economy."), else not decided here;
-9. the answer is a title and part of an accepted name ("President Xi" for "Xi Jinping"):
-   correct;
-10. the answer holds every content word of an accepted answer (stemmed), besides the
-   question's own words and at most EXTRA_WORDS others: correct;
+   other quantities) but none of them, or the same number in another unit ("19 months" for
+   "19 years"): wrong;
+8. the answer holds an accepted answer as a whole phrase:
+   - with "or"/"either" within three words of it ("Moscow or Vladivostok"): wrong, a hedge;
+   - short (at most SHORT_LIST words) and joined by "and" to something the accepted answer
+     does not hold ("China and Japan" for "China"): wrong, another candidate;
+   - otherwise, in an answer of at most SENTENCE_WORDS words (one sentence): correct;
+9. a title and part of an accepted name ("President Xi" for "Xi Jinping"): correct;
+10. every content word of an accepted answer (stemmed; negations count), besides the
+    question's own words and at most EXTRA_WORDS others: correct;
 11. otherwise wrong.
 """
 
@@ -30,10 +34,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.metrics._answer_forms import Form, answer_form
-from harness.metrics._numbers import is_year, numbers_in
+from harness.metrics._numbers import is_year, number_value, numbers_in
 from harness.text import STOP_WORDS
 
-EXTRA_WORDS = 4  # content words an answer may add to an accepted answer and the question's words
+SENTENCE_WORDS = 60  # an answer this long or shorter is one sentence around its answer
+SHORT_LIST = 6  # "China and Japan": words of a short answer that names two candidates
+EXTRA_WORDS = 4  # content words rule 10 allows beyond an accepted answer and the question
+NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none"})
+UNITS = frozenset(
+    "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
+    "century centuries ton tons tonne tonnes kilogram kilograms kilometer kilometers kilometre kilometres "
+    "mile miles meter meters metre metres percent dollar dollars won rubles ruble yuan euros euro".split()
+)
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", re.IGNORECASE)
 
 
@@ -55,8 +67,6 @@ def judge(answer: str, references: Sequence[str], question: str, abstained: bool
         if abstained:
             return Verdict(True, "abstains on a question the article does not answer")
         return Verdict(False, "answers a question the article does not answer")
-    if abstained:
-        return Verdict(False, "abstains, but the article answers the question")
     form = answer_form(answer)
     if not form.tokens:
         return Verdict(False, "empty answer")
@@ -66,33 +76,45 @@ def judge(answer: str, references: Sequence[str], question: str, abstained: bool
     for reference, gold in forms.items():
         if _equal(form, gold):
             return Verdict(True, f"equals '{reference}' (canonical form)")
+    if abstained:
+        return Verdict(False, "abstains, but the article answers the question")
     return _beyond_equal(answer, form, forms, question)
 
 
 def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str) -> Verdict:
+    forms = {reference: gold for reference, gold in forms.items() if not _conflicting(form, gold)}
     if _guess_list(answer, forms):
         return Verdict(False, "lists several guesses")
-    number = _number_mismatch(form, forms, question)
+    asked = answer_form(question)
+    number = _number_mismatch(form, forms, asked)
     if number:
         return Verdict(False, number)
-    asked = _content(answer_form(question).tokens)
-    forms = {reference: gold for reference, gold in forms.items() if not _conflicting(form, gold)}
     for reference, gold in forms.items():
-        where = _find(form.tokens, gold.tokens)
-        if where is None:
-            continue
-        if _or_beside(form.tokens, where, len(gold.tokens)) and "or" not in gold.tokens:
-            return Verdict(False, f"hedges between '{reference}' and another answer")
-        if _extra(form, gold, asked) <= EXTRA_WORDS:
-            return Verdict(True, f"contains '{reference}'")
+        found = _contained(answer, form, reference, gold)
+        if found is not None:
+            return found
     for reference, gold in forms.items():
         if form.titled and len(form.tokens) <= 2 and set(form.tokens) < set(gold.tokens):
             return Verdict(True, f"a title and part of the name '{reference}'")
     for reference, gold in forms.items():
         wanted = _content(gold.tokens)
-        if wanted and wanted <= _content(form.tokens) and _extra(form, gold, asked) <= EXTRA_WORDS:
+        extra = _content(form.tokens) - wanted - _content(asked.tokens)
+        if wanted and wanted <= _content(form.tokens) and len(extra) <= EXTRA_WORDS:
             return Verdict(True, f"has every content word of '{reference}'")
     return Verdict(False, "matches no accepted answer")
+
+
+def _contained(answer: str, form: Form, reference: str, gold: Form) -> Verdict | None:
+    """Rule 8 for one accepted answer; None when the answer does not hold it or is too long."""
+    where = _find(form.tokens, gold.tokens)
+    if where is None or len(form.tokens) > SENTENCE_WORDS:
+        return None
+    if _or_beside(form.tokens, where, len(gold.tokens)) and "or" not in gold.tokens:
+        return Verdict(False, f"hedges between '{reference}' and another answer")
+    rest = form.tokens[:where] + form.tokens[where + len(gold.tokens):]
+    if len(form.tokens) <= SHORT_LIST and "and" in rest and "and" not in gold.tokens:
+        return Verdict(False, f"names another candidate beside '{reference}'")
+    return Verdict(True, f"contains '{reference}'")
 
 
 def _polarity(text: str) -> str | None:
@@ -109,7 +131,8 @@ def _yes_no(answer: str, gold: str) -> Verdict:
 
 
 def _equal(form: Form, gold: Form) -> bool:
-    return form.tokens == gold.tokens and not _conflicting(form, gold)
+    same = form.tokens == gold.tokens or "".join(form.tokens) == "".join(gold.tokens)
+    return same and not _conflicting(form, gold)
 
 
 def _conflicting(form: Form, gold: Form) -> bool:
@@ -124,16 +147,26 @@ def _guess_list(answer: str, forms: dict[str, Form]) -> bool:
     return len(parts) >= 3 and short and not any(len(_LIST_SEPARATOR.split(r)) >= 3 for r in forms)
 
 
-def _number_mismatch(form: Form, forms: dict[str, Form], question: str) -> str | None:
-    """The gold's numbers are missing and other numbers of the same kind stand instead."""
-    asked = set(numbers_in(answer_form(question).tokens))
-    given = [n for n in numbers_in(form.tokens) if n not in asked]
+def _number_mismatch(form: Form, forms: dict[str, Form], asked: Form) -> str | None:
+    """Why the answer's numbers are not the gold's (none of them, or another unit), or None."""
+    given = [n for n in numbers_in(form.tokens) if n not in numbers_in(asked.tokens)]
     for kind in (is_year, lambda n: not is_year(n)):
         wanted = {n for gold in forms.values() for n in numbers_in(gold.tokens) if kind(n)}
         said = [n for n in given if kind(n)]
         if wanted and said and not wanted & set(said):
             return f"gives {', '.join(said)} where the article says {', '.join(sorted(wanted))}"
+    gold_units = {(n, u) for gold in forms.values() for n, u in _units(gold.tokens).items()}
+    for number, unit in _units(form.tokens).items():
+        if number in {n for n, _ in gold_units} and (number, unit) not in gold_units:
+            expected = sorted(u for n, u in gold_units if n == number)
+            return f"gives {number} {unit} where the article says {number} {expected[0]}"
     return None
+
+
+def _units(tokens: Sequence[str]) -> dict[str, str]:
+    """number -> the unit word right after it ("19 years" -> {"19": "year"}), singular."""
+    return {a: b.rstrip("s") if b != "percent" else b for a, b in zip(tokens, tokens[1:])
+            if number_value(a) is not None and b in UNITS}
 
 
 def _find(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
@@ -148,13 +181,9 @@ def _or_beside(tokens: tuple[str, ...], start: int, width: int) -> bool:
     return "or" in near or "either" in near
 
 
-def _extra(form: Form, gold: Form, asked: set[str]) -> int:
-    """Content words of the answer that are neither the gold's nor the question's."""
-    return len(_content(form.tokens) - _content(gold.tokens) - asked)
-
-
 def _content(tokens: Sequence[str]) -> set[str]:
-    return {_stem(t) for t in tokens if t not in STOP_WORDS}
+    """Stems of the words that carry meaning; negations count ("not certain" is not "certain")."""
+    return {_stem(t) for t in tokens if t not in STOP_WORDS or t in NEGATIONS}
 
 
 @functools.lru_cache(maxsize=1 << 16)

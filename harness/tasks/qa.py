@@ -165,6 +165,14 @@ class QATask(Task):
                               f"abstain phrase {json.dumps(scoring.get('abstain_phrase'))}")
 
 
+def qa_item(qa: Any) -> EvalItem:
+    """A gold question as an item to score given answers against (no prompt is rendered)."""
+    def no_request():
+        raise RuntimeError(f"{qa.id}: an item made to score given answers renders no prompt")
+
+    return EvalItem("qa", qa.id, qa.article_id, qa.type, tuple(qa.answers), no_request, question=qa.question)
+
+
 def _metric(name: str) -> Metric:
     from harness import plugins
 
