@@ -11,14 +11,14 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
 
 import harness.backends.openai as openai_backend
-from harness.backends import Request, create_backend
+from harness.backends import GenerationOptions, Request, create_backend
 from harness.backends._gguf import locate_gguf
-from harness.backends import GenerationOptions
 from harness.backends.openai import OpenAIModel
 from harness.backends.transformers import GGUFSource
 from harness.errors import HarnessError
@@ -214,3 +214,43 @@ def test_server_that_never_answers_times_out(fast_backoff):
     assert result.text is None and "timed out after 1.0 s" in result.error
     assert "after 2 attempts" in result.error
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.slow
+def test_a_model_judge_behind_llama_cpp_grades_answers_and_is_cached(llama_server, monkeypatch, tmp_path):
+    """The `judge` metric for real: SmolLM2 behind llama.cpp's server grades the lead baseline's
+    answers; each verdict and the judge's raw reply are stored per item; a rerun takes every
+    judgment from the prediction cache (no new cache entries, the same verdicts)."""
+    import sqlite3
+
+    from harness.cli import main
+
+    monkeypatch.setenv("LLAMA_TEST_KEY", SERVER_KEY)
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    config = tmp_path / "judge.yaml"
+    config.write_text(json.dumps({
+        "name": "judged", "gold": str(Path(__file__).resolve().parents[1] / "gold"),
+        "tasks": {"qa": {"metrics": ["exact_match", "correct", "judge"],
+                         "judge": {"model": {"name": "smollm2-judge", "backend": "openai", "base_url": llama_server,
+                                             "model": "smollm2", "api_key_env": "LLAMA_TEST_KEY"}}}},
+        "models": [{"name": "lead", "backend": "lead"}],
+    }), encoding="utf-8")
+
+    def run(out: str) -> list[dict]:
+        assert main(["run", str(config), "--output", str(tmp_path / out), "--limit", "6"]) == 0
+        return [json.loads(line) for line in (tmp_path / out / "predictions.jsonl").read_text().splitlines()]
+
+    first = run("first")
+    assert len(first) == 6
+    for line in first:
+        assert line["scores"]["judge"] in (0.0, 1.0)
+        assert line["reasons"]["judge"].startswith(("judge: '", "judge gave no verdict"))
+    report = json.loads((tmp_path / "first" / "report.json").read_text())
+    assert report["models"][0]["tasks"]["qa"]["metrics"]["judge"]["value"] is not None
+    rows = sqlite3.connect(tmp_path / "cache" / "predictions.sqlite3").execute("select count(*) from predictions")
+    cached = rows.fetchone()[0]
+    second = run("second")
+    rows = sqlite3.connect(tmp_path / "cache" / "predictions.sqlite3").execute("select count(*) from predictions")
+    assert rows.fetchone()[0] == cached
+    assert [(p["scores"]["judge"], p["reasons"]["judge"]) for p in second] == \
+        [(p["scores"]["judge"], p["reasons"]["judge"]) for p in first]

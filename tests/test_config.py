@@ -98,7 +98,7 @@ def test_unknown_nested_key_in_model_generation(tmp_path):
 
 def test_unknown_key_without_close_match_lists_allowed(tmp_path):
     msg = error_of(write(tmp_path, BASE.replace("qa: {}", "qa: {zzz: 1}")))
-    assert "tasks.qa.zzz: unknown key; allowed: prompt, metrics, extraction, abstain_phrase, few_shot, extra_metrics" in msg
+    assert "tasks.qa.zzz: unknown key; allowed: prompt, metrics, extraction, abstain_phrase, few_shot, judge, extra_metrics" in msg
 
 
 def test_wrong_type(tmp_path):
@@ -351,3 +351,13 @@ def test_prompt_file_next_to_config(tmp_path, monkeypatch):
     monkeypatch.chdir(REPO)
     cfg = load_config(write(tmp_path, BASE.replace("qa: {}", "qa: {prompt: mine.jinja}")))
     assert cfg.tasks.qa.prompt == "mine.jinja"
+
+
+def test_the_judge_metric_needs_a_judge_model_and_the_model_is_checked(tmp_path):
+    msg = error_of(write(tmp_path, BASE.replace("qa: {}", "qa: {metrics: [f1, judge]}")))
+    assert "tasks.qa: the `judge` metric and `judge:` (the judge model) go together" in msg
+    msg = error_of(write(tmp_path, BASE.replace("qa: {}", "qa: {metrics: [judge], judge: {model: {name: j, backend: nope}}}")))
+    assert "tasks.qa.judge.model" in msg and "nope" in msg
+    cfg = load_config(write(tmp_path, BASE.replace(
+        "qa: {}", "qa: {metrics: [correct, judge], judge: {model: {name: j, backend: lead}}}")))
+    assert cfg.tasks.qa.judge.model.backend == "lead" and cfg.tasks.qa.judge.template.label == "judge.jinja"

@@ -157,14 +157,16 @@ def _bind_prompts(config: EvalConfig, path: str | Path) -> list[str]:
     from harness.prompts import load_template
 
     problems = []
-    for task_name, options in enabled_tasks(config).items():
+    bound = [(f"tasks.{name}", options) for name, options in enabled_tasks(config).items()]
+    bound += [(f"{where}.judge", options.judge) for where, options in list(bound) if getattr(options, "judge", None)]
+    for where, options in bound:
         try:
             options.bind(load_template(options.prompt, Path(path).parent))
         except HarnessError as exc:
-            problems.append(f"{path}: tasks.{task_name}.prompt: {printable(exc.message)}")
+            problems.append(f"{path}: {where}.prompt: {printable(exc.message)}")
         except (OSError, ValueError) as exc:  # a name the file system refuses (too long, NUL)
             reason = getattr(exc, "strerror", None) or "not a usable file name"
-            problems.append(f"{path}: tasks.{task_name}.prompt: cannot be looked up as a file: {reason}")
+            problems.append(f"{path}: {where}.prompt: cannot be looked up as a file: {reason}")
     return problems
 
 

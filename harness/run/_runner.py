@@ -19,6 +19,7 @@ from harness.files import write_atomic
 from harness.report import ModelResult, Report, RunTiming, Selection, build_report, write_pages
 from harness.run._cache import PredictionCache
 from harness.run._events import Emit, ignore
+from harness.run._judge import judge_answers
 from harness.run._model_run import run_model
 from harness.run._runlog import RUN_LOG_NAME, RunLog, read_run_log
 from harness.run._scoring import score_task
@@ -131,11 +132,14 @@ def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config
     """Generate and score one model over every selected task."""
     all_items = [item for task_items in items.values() for item in task_items]
     model_run = run_model(model_config, all_items, resumed, cache, log, emit)
+    judged = {}
+    if "qa" in items and getattr(tasks["qa"], "judge", None) is not None:
+        judged = judge_answers(model_config.name, items["qa"], model_run.records, tasks["qa"], resumed, cache, log, emit)
     clock.lap("models_s")
     results, lines = {}, []
     for task_name, task_items in items.items():
         results[task_name], task_lines = score_task(model_config.name, task_name, tasks[task_name],
-                                                    task_items, model_run.records, config.bootstrap)
+                                                    task_items, model_run.records, config.bootstrap, judged)
         lines += task_lines
     identity = model_run.identity
     result = ModelResult(

@@ -17,11 +17,13 @@ from harness.tasks import TASKS, EvalItem, Scored, metric_value
 
 
 def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], records: dict,
-               bootstrap: Any) -> tuple[TaskResult, list[dict[str, Any]]]:
-    """(the task's result for one model, its predictions.jsonl lines)."""
+               bootstrap: Any, judged: dict[str, Any] | None = None) -> tuple[TaskResult, list[dict[str, Any]]]:
+    """(the task's result for one model, its predictions.jsonl lines); `judged` holds a model
+    judge's verdicts by item id (QA with the judge metric)."""
     task = TASKS[task_name]
     records = [records[(item.task, item.id)] for item in items]
-    scored = [task.score(item, r["prediction"] if r.get("error") is None else None, options)
+    extra = (lambda item: {"judged": judged.get(item.id)}) if judged else (lambda item: {})
+    scored = [task.score(item, r["prediction"] if r.get("error") is None else None, options, **extra(item))
               for item, r in zip(items, records)]
     lines = [_prediction_line(model, item, record, s) for item, record, s in zip(items, records, scored)]
     mean = functools.partial(_mean, clusters=[item.article_id for item in items], bootstrap=bootstrap)

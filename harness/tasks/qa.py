@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Sequence, Union
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from harness.metrics import EXTRACTION_RULES, Verdict, exact_match, judge, token_f1
 from harness.tasks._base import EvalItem, Metric, Scored, Task
@@ -31,6 +31,7 @@ class QAAnswer:
     abstained: bool
     said_phrase: bool
     question: str
+    judged: Verdict | None = None  # a model judge's verdict, when the config has one (harness.run)
 
 
 def _squad(rule: Callable[[str, Sequence[str]], float]) -> Callable[[QAAnswer, Any], float]:
@@ -50,11 +51,36 @@ def _correct(answer: QAAnswer, options: Any) -> Verdict:
     return judge(answer.text, answer.references, answer.question, answer.abstained)
 
 
+def _judged(answer: QAAnswer, options: Any) -> Verdict:
+    if answer.judged is None:  # the config check makes this a bug, not a user's mistake
+        raise RuntimeError("the judge metric is scored from the verdicts of tasks.qa.judge")
+    return answer.judged
+
+
 EXACT_MATCH = Metric("exact_match", "qa", "SQuAD v1.1 exact match, maximum over the accepted answers",
                      _squad(exact_match))
 F1 = Metric("f1", "qa", "SQuAD v1.1 token F1, maximum over the accepted answers", _squad(token_f1))
 CORRECT = Metric("correct", "qa", "1 when the answer says what an accepted answer says (rules in docs/metrics.md)",
                  _correct)
+JUDGE = Metric("judge", "qa", "1 when the model judge of tasks.qa.judge says CORRECT", _judged)
+
+
+class JudgeOptions(TaskOptions):
+    """A model that grades each answer (the `judge` metric): any backend, greedy, cached."""
+
+    model: Any = Field(description="The judge model: an entry like those under `models:` (any backend).")
+    prompt: str = Field(default="judge.jinja", description="The judge's prompt template (fields: question, "
+                                                           "answers, prediction).")
+    max_new_tokens: int = Field(default=8, ge=1, le=256, description="Tokens the judge may write.")
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _a_model(cls, value: Any) -> Any:
+        from pydantic import TypeAdapter
+
+        from harness.config import model_union
+
+        return TypeAdapter(model_union()).validate_python(value)
 
 QAMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "qa"))]
 ExtractionRule = Union[str, dict[str, str]]
@@ -89,9 +115,17 @@ class QAOptions(TaskOptions):
         description="Worked examples (other questions of the same article with their answers) given to the "
                     "prompt as `examples`; chosen deterministically, never the item itself.",
     )
+    judge: JudgeOptions | None = Field(
+        default=None, description="A model that grades the answers, for the `judge` metric.")
     extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
 
     _unique_metrics = field_validator("metrics")(check_unique)
+
+    @model_validator(mode="after")
+    def _judge_for_judge(self) -> "QAOptions":
+        if ("judge" in self.metrics) != (self.judge is not None):
+            raise ValueError("the `judge` metric and `judge:` (the judge model) go together: set both or neither")
+        return self
 
     @field_validator("extraction", mode="before")
     @classmethod
@@ -129,23 +163,29 @@ class QATask(Task):
                          question=qa.question)
                 for qa in questions]
 
-    def score(self, item: EvalItem, text: str | None, options: QAOptions) -> Scored:
-        from harness.metrics import extract_answer, is_abstention, says_abstain_phrase
+    def score(self, item: EvalItem, text: str | None, options: QAOptions, judged: Verdict | None = None) -> Scored:
+        from harness.metrics import is_abstention, says_abstain_phrase
 
         metrics = [_metric(name) for name in options.metrics]
         if text is None:
             scores = {m.name: m.failed() for m in metrics}
             return Scored("", scores | {"abstained": False, "abstention": 0.0}, {})
-        answer = extract_answer(text, options.extraction)
+        answer = self.answer(text, options)
         abstained = is_abstention(answer, options.abstain_phrase)
         scoring = QAAnswer(answer, item.references, abstained, says_abstain_phrase(answer, options.abstain_phrase),
-                           item.question or "")
+                           item.question or "", judged)
         results = {m.name: m.score(scoring, options) for m in metrics}
         scores = {name: getattr(r, "value", r) for name, r in results.items()}
         reasons = {name: r.rule for name, r in results.items() if hasattr(r, "rule")}
         abstention = float(abstained == (not item.references))
         return Scored(answer, scores | {"abstained": abstained, "abstention": abstention},
                       {"reasons": reasons} if reasons else {})
+
+    def answer(self, text: str, options: QAOptions) -> str:
+        """The answer cut from a raw output by the configured extraction rule."""
+        from harness.metrics import extract_answer
+
+        return extract_answer(text, options.extraction)
 
     def summary(self, items: Sequence[EvalItem], scored: Sequence[Scored], mean: Callable) -> dict[str, Any]:
         return {"abstention_accuracy": mean([s.scores["abstention"] for s in scored])}
