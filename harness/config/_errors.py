@@ -66,8 +66,8 @@ def locate(loc: tuple[Any, ...]) -> _Place:
     tags = backend_configs()
     for key in loc:
         tp = _unwrap(place.annotation)
-        if _is_union(tp) and isinstance(key, str) and key in tags:
-            place.annotation = tags[key]
+        if (_is_union(tp) or tp is Any) and isinstance(key, str) and key in tags:
+            place.annotation = tags[key]  # a model entry, told apart by its backend
             continue
         if _is_union(tp) and isinstance(key, str):
             continue  # a member tag of a plain union: not part of the user's key path
