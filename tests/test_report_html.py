@@ -19,7 +19,8 @@ import pytest
 from harness.gold import load_gold
 from harness.report._charts import MISSING
 from harness.report import Report
-from harness.report._html import SCRIPT, render_html
+from harness.report._html import render_html
+from harness.report._html_items import PAGE_ROWS, SCRIPT
 from harness.run import RunOptions, run
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
@@ -79,7 +80,9 @@ def _tags(page: str) -> list[tuple[str, dict]]:
 def test_page_is_self_contained(page):
     tags = _tags(page)
     names = [tag for tag, _ in tags]
-    assert names.count("script") == 1 and not any("src" in a for t, a in tags if t == "script")
+    scripts = [a for t, a in tags if t == "script"]
+    assert [a.get("type") for a in scripts] == ["application/json", None]  # the item data, the page's script
+    assert not any("src" in a for a in scripts)
     assert not {"link", "iframe", "object", "embed", "base", "form"} & set(names)
     for tag, attrs in tags:
         assert attrs.get("src", "data:").startswith("data:"), (tag, attrs)
@@ -99,11 +102,12 @@ def test_csp_admits_only_the_page_script_by_hash(page):
 
 
 def test_model_text_is_escaped(page, real_run):
+    rows = _item_data(page)
     for payload in PAYLOADS:
         assert payload not in page
-        assert html.escape(payload, quote=True) in page
+        assert any(payload in row["p"] for row in rows)  # carried whole, as data
     tags = _tags(page)
-    assert [t for t, _ in tags].count("script") == 1 and not any(t == "svg" for t, _ in tags)
+    assert [t for t, _ in tags].count("script") == 2 and not any(t == "svg" for t, _ in tags)
     assert not [(t, a) for t, a in tags if any(name.startswith("on") for name in a)]
     assert all(a.get("class") == "chart" for t, a in tags if t == "img")
 
@@ -129,14 +133,22 @@ def test_tables_match_the_markdown_report(page, real_run):
     assert "FAILED: missing from predictions file" in page
 
 
+def _item_data(page: str) -> list[dict]:
+    block = re.search(r'<script type="application/json" id="item-data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in block and ">" not in block and "&" not in block  # nothing can close or open markup
+    return json.loads(block)
+
+
 def test_item_table_has_every_prediction_and_filters(page, real_run):
     _, predictions = real_run
-    rows = [a for t, a in _tags(page) if t == "tr" and "data-model" in a]
+    rows = _item_data(page)
     assert len(rows) == len(predictions) == 2 * (LIMIT + 3)  # 3 summary styles
-    assert {r["data-model"] for r in rows} == {"lead", "evil"}
+    assert {r["m"] for r in rows} == {"lead", "evil"}
+    assert [(r["i"], r["p"]) for r in rows if r["m"] == "lead"] == \
+        [(p["id"], p["prediction"]) for p in predictions if p["model"] == "lead"]
     options = {(a.get("value")) for t, a in _tags(page) if t == "option"}
     assert {"", "lead", "evil", "qa", "summarization"} <= options
-    assert re.search(r'id="filter-text"', page) and "innerHTML" not in SCRIPT
+    assert re.search(r'id="filter-text"', page) and "innerHTML" not in SCRIPT and "insertAdjacentHTML" not in SCRIPT
 
 
 def test_provenance(page, real_run):
@@ -207,10 +219,21 @@ def test_chromium_loads_the_page_and_no_data_script_runs(tmp_path, page, real_ru
 @needs_chromium
 def test_chromium_filter_from_the_address(tmp_path, page, real_run):
     dom = _dump(tmp_path, page, "#model=evil&task=qa")
-    rows = re.findall(r"<tr data-model=\"(\w+)\" data-task=\"(\w+)\"( hidden=\"\")?>", dom)
-    shown = [(m, t) for m, t, hidden in rows if not hidden]
-    assert len(rows) == len(real_run[1]) and shown == [("evil", "qa")] * LIMIT
-    assert f"{LIMIT} of {len(rows)} items shown" in dom
+    rows = re.findall(r"<tr data-model=\"(\w+)\" data-task=\"(\w+)\">", dom)
+    assert rows == [("evil", "qa")] * LIMIT
+    assert f"{LIMIT} of {len(real_run[1])} items shown" in dom and "page 1 of 1" in dom
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_chromium_shows_thousands_of_items_a_page_at_a_time(tmp_path, real_run):
+    report, predictions = real_run
+    many = [{**predictions[i % len(predictions)], "id": f"item-{i:05d}"} for i in range(2500)]
+    dom = _dump(tmp_path, render_html(Report.model_validate(report), many))
+    shown = re.search(r'<table id="item-table".*?<tbody>(.*?)</tbody>', dom, re.S).group(1)
+    assert len(re.findall(r"<tr data-model=", shown)) == PAGE_ROWS
+    assert "2500 of 2500 items shown" in dom and f"page 1 of {2500 // PAGE_ROWS}" in dom
+    assert "item-00000" in shown and "item-00100" not in shown
 
 
 @pytest.mark.slow

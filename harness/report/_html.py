@@ -5,7 +5,7 @@ Safety: every value from the report or the predictions goes through `esc` (html.
 quote=True); only fragments built here from numbers or escaped text are wrapped in `Html`.
 A Content-Security-Policy admits the page's one inline script by its sha256 and nothing
 else, so even an escaping bug could not run a script that came with the data. The script
-reads its data from the DOM and never builds HTML."""
+reads its data from a JSON block and builds rows with textContent, never HTML (_html_items)."""
 
 from __future__ import annotations
 
@@ -16,29 +16,19 @@ import json
 from typing import Any, Iterable
 
 from harness.report._charts import metric_chart
+from harness.report._html_items import SCRIPT, items_section
+from harness.report._html_text import Html, cell, esc, number, prediction, prompt, reasons, references, text_block
 from harness.report._model import MetricValue, Report
 from harness.tasks import TASKS, metric_value
 
 WORST_ITEMS = 5
 
 
-class Html(str):
-    """A fragment that is already safe HTML (built here, data escaped)."""
-
-
-def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _cell(value: Any) -> str:
-    return value if isinstance(value, Html) else esc(value)
-
-
 def _table(header: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] = ()) -> str:
     numeric = set(numeric)
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
     body = "".join(
-        "<tr>" + "".join(f'<td class="num">{_cell(c)}</td>' if i in numeric else f"<td>{_cell(c)}</td>"
+        "<tr>" + "".join(f'<td class="num">{cell(c)}</td>' if i in numeric else f"<td>{cell(c)}</td>"
                          for i, c in enumerate(row)) + "</tr>"
         for row in rows
     )
@@ -53,51 +43,9 @@ def _interval(metric: MetricValue | None) -> Html:
     return Html(f'{metric.value:.3f} <span class="ci">[{metric.ci_low:.3f}, {metric.ci_high:.3f}]</span>')
 
 
-def _number(value: Any, digits: int = 1) -> str:
-    return f"{value:.{digits}f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
-
-
 def item_value(prediction: dict[str, Any], metric: str) -> float:
     """The per-item number a metric averages (ROUGE: its F1); 0 for a metric the item lacks."""
     return metric_value(prediction["scores"], metric) if metric in prediction["scores"] else 0.0
-
-
-def _references(references: list[str]) -> Html:
-    if not references:
-        return Html('<span class="note">(unanswerable)</span>')
-    first = f'<div class="ref">{esc(references[0])}</div>'
-    if len(references) == 1:
-        return Html(first)
-    rest = "".join(f'<div class="ref">{esc(r)}</div>' for r in references[1:])
-    return Html(f"{first}<details><summary>{len(references) - 1} more</summary>{rest}</details>")
-
-
-def _prediction(p: dict[str, Any]) -> Html:
-    if p.get("error") is not None:
-        return Html(f'<span class="failed">FAILED: {esc(p["error"])}</span>')
-    return Html(esc(p.get("prediction")))
-
-
-def _prompt(p: dict[str, Any]) -> str:
-    return p.get("question") or p.get("style") or ""
-
-
-def _text(value: Any) -> Html:
-    return Html(f'<div class="text">{_cell(value)}</div>')
-
-
-def _scores(p: dict[str, Any]) -> str:
-    """The item's scores, one a line, then the rule behind each verdict."""
-    parts = []
-    for name, score in p.get("scores", {}).items():
-        if isinstance(score, bool):
-            parts += [name] if score else []
-        elif isinstance(score, dict):
-            parts.append(f"{name} {_number(score.get('f1'), 3)}")
-        else:
-            parts.append(f"{name} {_number(score, 3)}")
-    parts += [f"{name}: {rule}" for name, rule in (p.get("reasons") or {}).items()]
-    return "\n".join(parts)
 
 
 def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) -> str:
@@ -134,9 +82,9 @@ def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) 
 def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> str:
     rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (item_value(p, metric), p["model"], p["id"]))
     table = _table(["model", "id", metric, "question / style", "gold", "prediction", "why"], (
-        [p["model"], p["id"], _number(item_value(p, metric), 3), _text(_prompt(p)),
-         _references(p.get("references") or []), _text(_prediction(p)),
-         _text("; ".join(f"{n}: {r}" for n, r in (p.get("reasons") or {}).items()))]
+        [p["model"], p["id"], number(item_value(p, metric), 3), text_block(prompt(p)),
+         references(p.get("references") or []), text_block(prediction(p)),
+         text_block(reasons(p))]
         for p in rows[:WORST_ITEMS]
     ), numeric=[2])
     return f"<h3>Worst {WORST_ITEMS} items by {esc(metric)}</h3>{table}"
@@ -146,9 +94,9 @@ def _timing(report: Report) -> str:
     rows = []
     for m in report.models:
         t = m.timing
-        rows.append([m.name, _number(t.get("load_s")), _number(t.get("generate_s")),
+        rows.append([m.name, number(t.get("load_s")), number(t.get("generate_s")),
                      *(t.get(k, 0) for k in ("generated", "cached", "resumed", "completion_tokens")),
-                     _number(t.get("tokens_per_s"))])
+                     number(t.get("tokens_per_s"))])
     header = ["model", "load s", "generation s", "generated", "from cache", "resumed", "tokens out", "tokens/s"]
     return f'<section id="timing"><h2>Timing</h2>{_table(header, rows, numeric=range(1, 8))}</section>'
 
@@ -169,7 +117,7 @@ def _provenance(report: Report) -> str:
     ]
     scoring = report.scoring_options()
     facts += [TASKS[name].scoring_note(scoring[name]) for name in TASKS if isinstance(scoring.get(name), dict)]
-    listing = "".join(f"<dt>{esc(k)}</dt><dd>{_cell(v)}</dd>" for k, v in facts)
+    listing = "".join(f"<dt>{esc(k)}</dt><dd>{cell(v)}</dd>" for k, v in facts)
     packages = _table(["package", "version"], ([k, v or "not installed"] for k, v in env.packages.items()))
     models = _table(["model", "backend", "model ref", "revision", "sha256", "generation"], (
         [m.name, m.backend, m.model_ref, m.revision, Html(f"<code>{esc(m.model_sha256)}</code>"),
@@ -187,61 +135,6 @@ def _provenance(report: Report) -> str:
             f"<h3>Models</h3>{models}<h3>Packages</h3>{packages}{dumps}</section>")
 
 
-def _options(label: str, element_id: str, values: list[str]) -> str:
-    options = "".join(f'<option value="{esc(v)}">{esc(v)}</option>' for v in values)
-    return f'<label>{esc(label)} <select id="{element_id}"><option value="">all</option>{options}</select></label>'
-
-
-def _items(predictions: list[dict[str, Any]]) -> str:
-    rows = "".join(
-        f'<tr data-model="{esc(p["model"])}" data-task="{esc(p["task"])}">'
-        + "".join(f"<td>{_cell(c)}</td>" for c in (
-            p["model"], p["task"], p["id"], _text(_prompt(p)), _references(p.get("references") or []),
-            _text(_prediction(p)), _text(p.get("answer")), Html(f'<div class="scores">{esc(_scores(p))}</div>')))
-        + "</tr>"
-        for p in predictions
-    )
-    head = "".join(f"<th>{h}</th>" for h in ("model", "task", "id", "question / style", "gold", "prediction", "answer", "scores"))
-    filters = (
-        '<div class="filters"><label>filter <input id="filter-text" type="search" placeholder="text in any column"></label>'
-        + _options("model", "filter-model", list(dict.fromkeys(p["model"] for p in predictions)))
-        + _options("task", "filter-task", list(dict.fromkeys(p["task"] for p in predictions)))
-        + f'<span id="filter-count">{len(predictions)} items</span></div>'
-    )
-    return (f'<section id="items"><h2>All items</h2>{filters}'
-            f'<table id="item-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>')
-
-
-SCRIPT = """
-(function () {
-  var text = document.getElementById("filter-text");
-  var model = document.getElementById("filter-model");
-  var task = document.getElementById("filter-task");
-  var count = document.getElementById("filter-count");
-  var rows = document.querySelectorAll("#item-table tbody tr");
-  var wanted = new URLSearchParams(location.hash.slice(1));
-  if (wanted.has("q")) { text.value = wanted.get("q"); }
-  if (wanted.has("model")) { model.value = wanted.get("model"); }
-  if (wanted.has("task")) { task.value = wanted.get("task"); }
-  function apply() {
-    var needle = text.value.trim().toLowerCase();
-    var shown = 0;
-    rows.forEach(function (row) {
-      var keep = (!model.value || row.getAttribute("data-model") === model.value) &&
-                 (!task.value || row.getAttribute("data-task") === task.value) &&
-                 (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
-      row.hidden = !keep;
-      if (keep) { shown += 1; }
-    });
-    count.textContent = shown + " of " + rows.length + " items shown";
-  }
-  text.addEventListener("input", apply);
-  model.addEventListener("change", apply);
-  task.addEventListener("change", apply);
-  apply();
-  document.documentElement.setAttribute("data-filter-ready", "1");
-})();
-"""
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#fff;max-width:1200px;margin:0 auto;padding:1rem 1.5rem}
@@ -287,6 +180,6 @@ def render_html(report: Report, predictions: list[dict[str, Any]]) -> str:
         f"<h1>Evaluation report: {esc(name)}</h1><p class=\"note\">{subtitle}</p>",
         f'<nav>{nav}<a href="#timing">Timing</a><a href="#items">All items</a><a href="#provenance">Provenance</a></nav>',
         f"<p>{esc(_method(report))}</p>",
-        *sections, _timing(report), _items(predictions), _provenance(report),
+        *sections, _timing(report), items_section(predictions), _provenance(report),
         f"<script>{SCRIPT}</script>", "</body></html>", "",
     ])

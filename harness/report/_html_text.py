@@ -1,0 +1,80 @@
+"""Text for report.html: escaping, and the cell contents that the tables and the item browser share.
+
+Every value from the report or the predictions goes through `esc`; only fragments built here
+from numbers or escaped text are wrapped in `Html`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+# Control characters (NUL, ESC) are shown as \\uXXXX text rather than written raw into the page.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class Html(str):
+    """A fragment that is already safe HTML (built here, data escaped)."""
+
+
+def esc(value: Any) -> str:
+    """html.escape with quote=True, control characters made visible."""
+    text = "" if value is None else str(value)
+    return html.escape(_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), quote=True)
+
+
+def cell(value: Any) -> str:
+    return value if isinstance(value, Html) else esc(value)
+
+
+def number(value: Any, digits: int = 1) -> str:
+    return f"{value:.{digits}f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
+
+
+def text_block(value: Any) -> Html:
+    return Html(f'<div class="text">{cell(value)}</div>')
+
+
+def references(refs: list[str]) -> Html:
+    """The first reference, the others folded under "N more"; "(unanswerable)" for none."""
+    if not refs:
+        return Html('<span class="note">(unanswerable)</span>')
+    first = f'<div class="ref">{esc(refs[0])}</div>'
+    if len(refs) == 1:
+        return Html(first)
+    rest = "".join(f'<div class="ref">{esc(r)}</div>' for r in refs[1:])
+    return Html(f"{first}<details><summary>{len(refs) - 1} more</summary>{rest}</details>")
+
+
+def prediction_text(p: dict[str, Any]) -> str:
+    """What the model said, or why it failed."""
+    return f"FAILED: {p['error']}" if p.get("error") is not None else (p.get("prediction") or "")
+
+
+def prediction(p: dict[str, Any]) -> Html:
+    failed = ' class="failed"' if p.get("error") is not None else ""
+    return Html(f"<span{failed}>{esc(prediction_text(p))}</span>")
+
+
+def prompt(p: dict[str, Any]) -> str:
+    return p.get("question") or p.get("style") or ""
+
+
+def reasons(p: dict[str, Any]) -> str:
+    """The rules behind an item's verdicts ("correct: contains 'Hanoi'")."""
+    return "; ".join(f"{name}: {rule}" for name, rule in (p.get("reasons") or {}).items())
+
+
+def score_lines(p: dict[str, Any]) -> str:
+    """The item's scores, one a line, then the rule behind each verdict."""
+    parts = []
+    for name, score in p.get("scores", {}).items():
+        if isinstance(score, bool):
+            parts += [name] if score else []
+        elif isinstance(score, dict):
+            parts.append(f"{name} {number(score.get('f1'), 3)}")
+        else:
+            parts.append(f"{name} {number(score, 3)}")
+    parts += [f"{name}: {rule}" for name, rule in (p.get("reasons") or {}).items()]
+    return "\n".join(parts)
