@@ -66,10 +66,15 @@ def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) 
         [m.name, group, part.n, *(_interval(part.metrics.get(x)) for x in metrics)]
         for m in models for group, part in m.tasks[task].groups().items()
     ), numeric=range(2, 3 + len(metrics)))
+    articles = _table(["model", "article", "n", *metrics], (
+        [m.name, article, part.n, *(_interval(part.metrics.get(x)) for x in metrics)]
+        for m in models for article, part in (m.tasks[task].by_article or {}).items()
+    ), numeric=range(2, 3 + len(metrics))) if any(m.tasks[task].by_article for m in models) else ""
     parts = [
         f'<section id="{esc(task)}"><h2>{esc(title)}</h2>',
         metric_chart(task, models, metrics, confidence),
         summary, f"<h3>{esc(title)} by {esc(group_name)}</h3>", groups,
+        f"<details><summary>{esc(title)} by article</summary>{articles}</details>" if articles else "",
         _worst_items(task, metrics[0], predictions) if metrics else "",
     ]
     extras = [[m.name, json.dumps(m.tasks[task].extra_metrics, sort_keys=True)]

@@ -11,6 +11,7 @@ from harness.report._model import MetricValue, Report
 from harness.tasks import TASKS, metric_value
 
 WORST_ITEMS = 5
+WORST_ARTICLES = 10
 
 
 def fmt(metric: MetricValue | None) -> str:
@@ -44,8 +45,24 @@ def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) 
     rows = [[cell(m.name), cell(group), str(part.n), *(fmt(part.metrics.get(x)) for x in metrics)]
             for m in models for group, part in m.tasks[task].groups().items()]
     lines += _table(["model", "group", "n", *metrics], rows)
+    lines += _articles(task, models, metrics)
     lines += _worst_items(task, metrics[0], predictions)
     return lines
+
+
+def _articles(task: str, models: list[Any], metrics: list[str]) -> list[str]:
+    """With many articles, the WORST_ARTICLES weakest of each model (all of them: report.json, report.html)."""
+    if not any(m.tasks[task].by_article for m in models):
+        return []
+    first = metrics[0]
+    rows = []
+    for m in models:
+        parts = sorted((m.tasks[task].by_article or {}).items(),
+                       key=lambda kv: (kv[1].metrics[first].value if kv[1].metrics[first].value is not None else 0, kv[0]))
+        rows += [[cell(m.name), cell(article), str(part.n), *(fmt(part.metrics.get(x)) for x in metrics)]
+                 for article, part in parts[:WORST_ARTICLES]]
+    title = f"### {task}: the {WORST_ARTICLES} weakest articles by {first} (every article: report.json, report.html)"
+    return [title, ""] + _table(["model", "article", "n", *metrics], rows)
 
 
 def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> list[str]:

@@ -81,11 +81,12 @@ class TaskResult(_Part):
     truncated: int = Field(default=0, ge=0)  # outputs the token limit cut off
     by_type: dict[str, GroupResult] | None = None
     by_style: dict[str, GroupResult] | None = None
+    by_article: dict[str, GroupResult] | None = None  # when the items come from more than one article
     abstention_accuracy: MetricValue | None = None
     failed_items: list[FailedItem] = Field(default_factory=list)
     extra_metrics: dict[str, Any] | None = None
     items: list[ItemScore]
-    _omitted_when_none = ("by_type", "by_style", "abstention_accuracy", "extra_metrics")
+    _omitted_when_none = ("by_type", "by_style", "by_article", "abstention_accuracy", "extra_metrics")
 
     @field_validator("items")
     @classmethod

@@ -27,19 +27,15 @@ def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], 
               for item, r in zip(items, records)]
     lines = [_prediction_line(model, item, record, s) for item, record, s in zip(items, records, scored)]
     mean = functools.partial(_mean, clusters=[item.article_id for item in items], bootstrap=bootstrap)
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, item in enumerate(items):
-        groups[item.group].append(index)
+    articles = {item.article_id for item in items}
     result = TaskResult(
         n=len(items),
         metrics=_metrics(options.metrics, scored, mean),
         failed=sum(1 for r in records if r.get("error") is not None),
         truncated=sum(1 for r in records if r.get("truncated")),
-        **{task.group_field: {
-            group: GroupResult(n=len(indexes), metrics=_metrics(
-                options.metrics, [scored[i] for i in indexes],
-                functools.partial(_mean, clusters=[items[i].article_id for i in indexes], bootstrap=bootstrap)))
-            for group, indexes in sorted(groups.items())}},
+        **{task.group_field: _groups(items, scored, options.metrics, bootstrap, lambda item: item.group)},
+        by_article=_groups(items, scored, options.metrics, bootstrap, lambda item: item.article_id)
+        if len(articles) > 1 else None,
         **task.summary(items, scored, mean),
         failed_items=[FailedItem(id=item.id, error=r["error"]) for item, r in zip(items, records)
                       if r.get("error") is not None],
@@ -49,6 +45,18 @@ def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], 
                for item, s in zip(items, scored)],
     )
     return result, lines
+
+
+def _groups(items: list[EvalItem], scored: list[Scored], metrics: list[str], bootstrap: Any,
+            key: Any) -> dict[str, GroupResult]:
+    """The metrics of each group of items (a question type, a style, an article), sorted by group."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        groups[key(item)].append(index)
+    return {group: GroupResult(n=len(indexes), metrics=_metrics(
+                metrics, [scored[i] for i in indexes],
+                functools.partial(_mean, clusters=[items[i].article_id for i in indexes], bootstrap=bootstrap)))
+            for group, indexes in sorted(groups.items())}
 
 
 def _mean(values: Sequence[float], clusters: list[str], bootstrap: Any) -> MetricValue:
