@@ -35,6 +35,14 @@ def _gold_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gold_review(args: argparse.Namespace) -> int:
+    from harness.gold import load_gold, review_gold
+
+    review = review_gold(load_gold(args.gold), args.article)
+    print(review.text())
+    return 0 if review.passed else 1
+
+
 def _print_added(items: list[dict], dry_run: bool) -> None:
     verb = "would add" if dry_run else "added"
     for item in items:
@@ -45,8 +53,8 @@ def _gold_add_qa(args: argparse.Namespace) -> int:
     from harness.gold import add_qa
 
     item = add_qa(
-        args.gold, args.article, args.question, args.answer, args.evidence,
-        type=args.type, dry_run=args.dry_run,
+        args.gold, args.article, args.question, args.answer, args.evidence, type=args.type,
+        reasoning=args.reasoning, plausible_answers=args.plausible_answer, dry_run=args.dry_run,
     )
     _print_added([item], args.dry_run)
     return 0
@@ -55,15 +63,62 @@ def _gold_add_qa(args: argparse.Namespace) -> int:
 def _gold_add_summary(args: argparse.Namespace) -> int:
     from harness.gold import add_summary
 
-    item = add_summary(args.gold, args.article, args.style, args.text, dry_run=args.dry_run)
+    item = add_summary(args.gold, args.article, args.style, args.text, source=args.source, dry_run=args.dry_run)
     _print_added([item], args.dry_run)
     return 0
 
 
-def _gold_import(args: argparse.Namespace) -> int:
-    from harness.gold import import_items
+def _gold_add_article(args: argparse.Namespace) -> int:
+    from harness.gold import add_article
 
-    _print_added(import_items(args.gold, args.file, dry_run=args.dry_run), args.dry_run)
+    article = add_article(args.gold, args.id, args.text, title=args.title, date_time=args.date,
+                          source=args.source, dry_run=args.dry_run)
+    paragraphs = article.text.count("\n\n") + 1
+    print(f"{'would add' if args.dry_run else 'added'}: article {article.id} ({paragraphs} paragraph"
+          f"{'' if paragraphs == 1 else 's'}); meta.json: {json.dumps(article.meta, ensure_ascii=False)}")
+    return 0
+
+
+def _gold_import(args: argparse.Namespace) -> int:
+    from harness.gold import ImportOptions, import_dataset, import_items
+
+    if args.format == "jsonl":
+        _print_added(import_items(args.gold, args.file, dry_run=args.dry_run), args.dry_run)
+        return 0
+    options = ImportOptions(source=args.source, license=args.license, style=args.style)
+    done = import_dataset(args.gold, args.file, args.format, options, dry_run=args.dry_run)
+    qa = [r for r in done.records if "question" in r]
+    unanswerable = sum(not r["answers"] for r in qa)
+    print(f"{'would import' if args.dry_run else 'imported'}: {len(done.articles)} articles, {len(qa)} QA items "
+          f"({unanswerable} unanswerable), {len(done.records) - len(qa)} summaries")
+    return 0
+
+
+def _gold_export(args: argparse.Namespace) -> int:
+    from harness.files import write_atomic
+    from harness.gold import export_squad, load_gold
+
+    gold = load_gold(args.gold)
+    text = json.dumps(export_squad(gold), ensure_ascii=False) + "\n"
+    if args.output is None:
+        print(text, end="")
+    else:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}: {len(gold.qa)} questions from {len(gold.articles)} articles (SQuAD v2.0)")
+    return 0
+
+
+def _gold_migrate(args: argparse.Namespace) -> int:
+    from harness.gold import migrate_gold
+
+    changed = migrate_gold(args.gold, dry_run=args.dry_run)
+    verb = "would migrate" if args.dry_run else "migrated"
+    for file in changed:
+        notes = "; ".join(f"{note} {count}" for note, count in sorted(file.notes.items()))
+        print(f"{verb} {file.path}: {file.records} record{'' if file.records == 1 else 's'}"
+              + (f" ({notes})" if notes else ""))
+    if not changed:
+        print(f"nothing to migrate: {args.gold} is already in the v2 format")
     return 0
 
 
@@ -129,32 +184,54 @@ def _split_names(value: str | None) -> list[str] | None:
 
 
 def _add_gold_parsers(commands: argparse._SubParsersAction) -> None:
+    from harness.gold import FORMATS, QA_TYPES, REASONING, STYLES, SUMMARY_SOURCES
+
     gold = commands.add_parser("gold", help="validate, inspect and grow the gold set")
     sub = gold.add_subparsers(dest="gold_command", required=True, metavar="COMMAND")
 
-    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+    def command(name: str, func, help: str, dry_run: bool = False) -> argparse.ArgumentParser:
         parser = sub.add_parser(name, help=help)
         parser.add_argument("--gold", type=Path, default=Path("gold"), help="gold directory (default: gold/)")
+        if dry_run:
+            parser.add_argument("--dry-run", action="store_true", help="check and print, write nothing")
         parser.set_defaults(func=func)
         return parser
 
     command("validate", _gold_validate, "check every gold file; exit 1 if any problem")
-    command("stats", _gold_stats, "counts by type and style, paragraph coverage")
-    add_qa = command("add-qa", _gold_add_qa, "append one question/answer pair")
+    command("stats", _gold_stats, "counts by type, reasoning and style, article metadata, paragraph coverage")
+    review = command("review", _gold_review, "checklist report per article; exit 1 if a target is missed")
+    review.add_argument("--article", help="review only this article")
+    add_qa = command("add-qa", _gold_add_qa, "append one question/answer pair", dry_run=True)
     add_qa.add_argument("--article", required=True, help="article id")
     add_qa.add_argument("--question", required=True)
     add_qa.add_argument("--answer", action="append", default=[], help="canonical answer, then aliases (repeat); none for unanswerable")
-    add_qa.add_argument("--evidence", default="", help="verbatim span of article.txt that supports the answer")
-    add_qa.add_argument("--type", default=None, help="question type (number, date, person, ...)")
-    add_qa.add_argument("--dry-run", action="store_true", help="validate and print, write nothing")
-    add_summary = command("add-summary", _gold_add_summary, "append one reference summary")
+    add_qa.add_argument("--evidence", action="append", default=[], help="verbatim span of article.txt supporting the answer (repeat)")
+    add_qa.add_argument("--type", default=None, help=f"question type: {', '.join(QA_TYPES)} (default description)")
+    add_qa.add_argument("--reasoning", default=None, help=f"{', '.join(REASONING)} (default lookup)")
+    add_qa.add_argument("--plausible-answer", action="append", default=[],
+                        help="unanswerable items: a verbatim span a careless reader would give (repeat)")
+    add_summary = command("add-summary", _gold_add_summary, "append one reference summary", dry_run=True)
     add_summary.add_argument("--article", required=True, help="article id")
-    add_summary.add_argument("--style", required=True, help="headline, one_sentence or short")
+    add_summary.add_argument("--style", required=True, help=", ".join(STYLES))
     add_summary.add_argument("--text", required=True, help="the summary, one sentence a line")
-    add_summary.add_argument("--dry-run", action="store_true", help="validate and print, write nothing")
-    importer = command("import", _gold_import, "append every item of a JSONL file, all or nothing")
+    add_summary.add_argument("--source", default="written", help=f"{', '.join(SUMMARY_SOURCES)} (default written)")
+    add_article = command("add-article", _gold_add_article, "add an article from a clean text file", dry_run=True)
+    add_article.add_argument("id", help="article id: lower-case letters, digits and hyphens")
+    add_article.add_argument("--text", required=True, type=Path, help="UTF-8 text, paragraphs separated by blank lines")
+    add_article.add_argument("--title", help="headline (default: the placeholder 'Untitled')")
+    add_article.add_argument("--date", help="ISO 8601 date and time with UTC offset (default: null)")
+    add_article.add_argument("--source", help="publication (default: the placeholder 'unknown')")
+    importer = command("import", _gold_import, "add many items or articles from a file, all or nothing", dry_run=True)
     importer.add_argument("file", type=Path)
-    importer.add_argument("--dry-run", action="store_true", help="validate and print, write nothing")
+    importer.add_argument("--format", choices=FORMATS, default="jsonl", help="jsonl (gold items, default), squad "
+                          "(SQuAD v1.1/v2.0 JSON), summaries (lines {id, article, references})")
+    importer.add_argument("--style", choices=STYLES, help="--format summaries: the style of the references")
+    importer.add_argument("--source", help="squad, summaries: meta.json source of the new articles")
+    importer.add_argument("--license", help="squad, summaries: meta.json license of the new articles")
+    export = command("export", _gold_export, "write the gold QA items in another format")
+    export.add_argument("--format", choices=["squad"], required=True, help="squad: SQuAD v2.0 JSON")
+    export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    command("migrate", _gold_migrate, "rewrite gold files from the v1 format to v2", dry_run=True)
 
 
 def _add_run_parser(commands: argparse._SubParsersAction) -> None:

@@ -37,7 +37,7 @@ def test_invalid_gold_lists_every_problem_and_exits_1(tmp_path):
 def test_add_qa_dry_run_then_real_add(tmp_path):
     gold = build_gold(tmp_path)
     args = ["gold", "add-qa", "--gold", gold, "--article", ARTICLE_ID, "--question", "How long will the summit last?",
-            "--answer", "three days", "--evidence", "expected to last three days", "--type", "quantity"]
+            "--answer", "three days", "--evidence", "expected to last three days", "--type", "duration"]
     before = (gold / ARTICLE_ID / "qa.jsonl").read_bytes()
     done = harness(*args, "--dry-run")
     assert done.returncode == 0 and done.stdout.startswith('would add: {"id": "test-article-q005"')

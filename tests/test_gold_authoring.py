@@ -18,8 +18,8 @@ from harness.gold._write import gold_lock
 from test_gold_support import QA, jsonl, make_gold, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
-NEW_QA = dict(question="How long will the summit last?", answers=["three days", "the three days"],
-              evidence="is expected to last three days")
+NEW_QA = dict(question="How long will the summit last?", answers=["three days", "72 hours"],
+              evidence=["is expected to last three days"])
 
 
 @pytest.fixture
@@ -31,9 +31,9 @@ def gold(tmp_path, monkeypatch):
 def test_add_qa_round_trip(gold):
     qa_file = gold / "test-article" / "qa.jsonl"
     before, hash_before = qa_file.read_bytes(), gold_hash(gold)
-    record = add_qa(gold, "test-article", type="quantity", **{**NEW_QA, "answers": ["three days"]})
+    record = add_qa(gold, "test-article", type="duration", **{**NEW_QA, "answers": ["three days"]})
     assert record == {"id": "test-article-q005", "question": NEW_QA["question"], "answers": ["three days"],
-                      "evidence": NEW_QA["evidence"], "type": "quantity"}
+                      "evidence": NEW_QA["evidence"], "type": "duration", "reasoning": "lookup"}
     after = qa_file.read_bytes()
     assert after.startswith(before) and after[len(before):].count(b"\n") == 1
     assert load_gold(gold).qa[-1].id == "test-article-q005"
@@ -42,9 +42,10 @@ def test_add_qa_round_trip(gold):
                                                                  "summaries.jsonl"]
 
 
-def test_add_qa_type_defaults_to_other_and_ids_follow_the_highest(tmp_path):
+def test_add_qa_defaults_and_ids_follow_the_highest(tmp_path):
     gold = make_gold(tmp_path, qa=[{**QA[0], "id": "test-article-q041"}, QA[3]])
-    assert add_qa(gold, "test-article", **NEW_QA)["type"] == "other"
+    record = add_qa(gold, "test-article", **NEW_QA)
+    assert (record["type"], record["reasoning"]) == ("description", "lookup") and "plausible_answers" not in record
     assert add_qa(gold, "test-article", "Who is the minister?", ["Ada Lind"], "Minister Ada Lind",
                   type="person")["id"] == "test-article-q043"
 
@@ -59,7 +60,8 @@ def test_add_qa_appends_after_a_last_line_without_newline(tmp_path):
 
 def test_add_summary(gold):
     record = add_summary(gold, "test-article", "headline", "  Norland joins Tokyo summit \n")
-    assert record == {"id": "test-article-s004", "style": "headline", "text": "Norland joins Tokyo summit"}
+    assert record == {"id": "test-article-s004", "style": "headline", "text": "Norland joins Tokyo summit",
+                      "source": "written"}
     assert load_gold(gold).summaries[-1].text == "Norland joins Tokyo summit"
 
 
@@ -72,11 +74,13 @@ def test_dry_run_writes_nothing(gold):
 
 @pytest.mark.parametrize("fields, expected", [
     ({"evidence": "is expected to last 3 days", "answers": ["3 days"]}, "evidence is not a verbatim span"),
-    ({"answers": ["four days"]}, "answer 'four days' does not occur in the evidence"),
+    ({"answers": ["four days"]}, "canonical answer 'four days' occurs in no evidence span"),
     ({"question": "how many delegates from Norland will attend"}, "question duplicates test-article-q001"),
-    ({"type": "count"}, "unknown type 'count'"),
+    ({"type": "number"}, "unknown type 'number'"),
+    ({"reasoning": "guess"}, "unknown reasoning 'guess'"),
     ({"type": "unanswerable"}, "unanswerable item must have answers []"),
-    ({"answers": []}, "answerable item (type 'other') has no answers"),
+    ({"plausible_answers": ["Tokyo"]}, "'plausible_answers' is only for unanswerable items"),
+    ({"answers": []}, "answerable item (type 'description') has no answers"),
     ({"question": ""}, "field 'question' is empty"),
 ])
 def test_add_qa_refuses_a_bad_item_and_changes_nothing(gold, fields, expected):
@@ -118,20 +122,23 @@ def test_an_already_invalid_set_refuses_additions(gold):
 def test_import_adds_every_item(gold, tmp_path):
     items = tmp_path / "items.jsonl"
     items.write_text(jsonl([
-        {"article": "test-article", **NEW_QA, "type": "quantity"},
+        {"article": "test-article", **NEW_QA, "type": "duration"},
         {"article": "test-article", "style": "short", "text": "Norland joins.\nA minister warns."},
         "",
         {"article": "test-article", "id": "test-article-q010", "question": "Who is the minister?",
-         "answers": ["Ada Lind"], "evidence": "Minister Ada Lind", "type": "person"},
+         "answers": ["Ada Lind"], "evidence": ["Minister Ada Lind"], "type": "person", "reasoning": "lookup"},
         {"article": "test-article", "question": "Where were officials?", "answers": ["Tokyo"],
-         "evidence": "Officials in Tokyo"},
+         "evidence": ["Officials in Tokyo"]},
+        {"article": "test-article", "question": "Who will chair the summit?", "answers": [], "evidence": [],
+         "type": "unanswerable"},
     ]))
     records = import_items(gold, items)
     assert [r["id"] for r in records] == ["test-article-q011", "test-article-s004", "test-article-q010",
-                                          "test-article-q012"]
-    assert records[3]["type"] == "other"
+                                          "test-article-q012", "test-article-q013"]
+    assert (records[3]["type"], records[3]["reasoning"]) == ("description", "lookup")
+    assert records[1]["source"] == "written" and records[4]["plausible_answers"] == []
     loaded = load_gold(gold)
-    assert len(loaded.qa) == 7 and len(loaded.summaries) == 4
+    assert len(loaded.qa) == 8 and len(loaded.summaries) == 4
 
 
 def test_import_is_all_or_nothing(gold, tmp_path):
@@ -139,7 +146,7 @@ def test_import_is_all_or_nothing(gold, tmp_path):
     items.write_text(jsonl([
         {"article": "test-article", **NEW_QA},
         {"article": "test-article", "question": "Who is the minister?", "answers": ["Bob Lind"],
-         "evidence": "Minister Bob Lind", "type": "person"},
+         "evidence": ["Minister Bob Lind"], "type": "person"},
         {"article": "test-article", "style": "headline", "text": "Norland joins"},
     ]))
     before = snapshot(gold)
@@ -184,7 +191,7 @@ gold, go, ready, question, answer, evidence = sys.argv[1:]
 Path(ready).touch()
 while not Path(go).exists():
     time.sleep(0.005)
-print(add_qa(gold, "test-article", question, [answer], evidence, type="other")["id"])
+print(add_qa(gold, "test-article", question, [answer], evidence, type="description")["id"])
 """
 
 
@@ -216,7 +223,7 @@ def test_add_waits_while_another_command_holds_the_lock(gold, tmp_path):
     before = qa_file.read_bytes()
     with gold_lock(gold):
         child = subprocess.Popen([sys.executable, "-c", CHILD, str(gold), str(go), str(tmp_path / "ready"),
-                                  *(NEW_QA["question"], "three days", NEW_QA["evidence"])],
+                                  *(NEW_QA["question"], "three days", NEW_QA["evidence"][0])],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         deadline = time.monotonic() + 60
         while not (tmp_path / "ready").exists() and time.monotonic() < deadline:

@@ -15,33 +15,36 @@ PARAGRAPHS = [
     "Critics said the plan would be a win for",
 ]
 ARTICLE_TEXT = "\n\n".join(PARAGRAPHS) + "\n"
-META = {"id": ARTICLE_ID, "title": "Norland joins summit", "source": "Test Wire", "place": "Tokyo",
-        "date": "Monday", "origin": "written for the tests"}
+META = {"id": ARTICLE_ID, "title": "Norland joins summit", "source": "Test Wire", "dateline": "TOKYO (Test Wire)",
+        "place": "Tokyo", "date": "2024-03-04T09:30:00+09:00", "origin": "written for the tests",
+        "license": "CC0: written for the tests", "retrieved": None,
+        "truncated": [{"paragraph": 4, "offset": 0, "text": "Critics said the plan would be a win for"}]}
 QA = [
     {"id": "test-article-q001", "question": "How many delegates from Norland will attend?",
-     "answers": ["12"], "evidence": "12 delegates from Norland", "type": "number"},
+     "answers": ["12", "twelve"], "evidence": ["12 delegates from Norland"], "type": "count", "reasoning": "lookup"},
     {"id": "test-article-q002", "question": "Which body organized the summit?",
-     "answers": ["the Harbor Council", "Harbor Council"], "evidence": "organized by the Harbor Council",
-     "type": "organization"},
+     "answers": ["the Harbor Council", "the council"], "evidence": ["organized by the Harbor Council"],
+     "type": "organization", "reasoning": "lookup"},
     {"id": "test-article-q003", "question": "Who warned about what the talks might cost?",
-     "answers": ["Ada Lind", "Minister Ada Lind"], "evidence": "Minister Ada Lind said the talks could cost",
-     "type": "person"},
+     "answers": ["Ada Lind", "Minister Ada Lind"], "evidence": ["Minister Ada Lind said the talks could cost"],
+     "type": "person", "reasoning": "lookup"},
     {"id": "test-article-q004", "question": "What is the name of the minister's dog?",
-     "answers": [], "evidence": "", "type": "unanswerable"},
+     "answers": [], "evidence": [], "type": "unanswerable", "reasoning": "lookup", "plausible_answers": ["Ada Lind"]},
 ]
 SUMMARIES = [
-    {"id": "test-article-s001", "style": "headline", "text": "Norland sends 12 delegates to summit"},
+    {"id": "test-article-s001", "style": "headline", "text": "Norland sends envoys to Tokyo", "source": "written"},
     {"id": "test-article-s002", "style": "one_sentence",
-     "text": "Norland will send 12 delegates to a three-day summit run by the Harbor Council."},
+     "text": "Norland is sending a dozen envoys to a harbor gathering that may prove expensive.", "source": "written"},
     {"id": "test-article-s003", "style": "short",
-     "text": "Norland will send 12 delegates to a summit in Tokyo.\nA minister warned of the cost."},
+     "text": "Norland is sending a dozen envoys to Tokyo.\nA minister fears the bill.", "source": "written"},
 ]
 
 
 def qa_record(number: int = 5, **fields) -> dict:
     """A valid answerable QA record (a fresh question) with some fields overridden."""
     record = {"id": f"{ARTICLE_ID}-q{number:03d}", "question": "How long will the summit last?",
-              "answers": ["three days"], "evidence": "is expected to last three days", "type": "quantity"}
+              "answers": ["three days"], "evidence": ["is expected to last three days"], "type": "duration",
+              "reasoning": "lookup"}
     return {**record, **fields}
 
 

@@ -29,31 +29,37 @@ QA_CASES = {
     "not json": ('{"id": "test-article-q005", "question": ', "5: not JSON"),
     "not an object": ('["a list"]', "5: expected a JSON object, got a list"),
     "missing field": ({k: v for k, v in qa_record().items() if k != "evidence"}, "5: missing field 'evidence'"),
-    "unknown field": (qa_record(note="x"), "5: unknown field 'note' (allowed: id, question, answers, evidence, type)"),
+    "missing reasoning": ({k: v for k, v in qa_record().items() if k != "reasoning"}, "5: missing field 'reasoning'"),
+    "unknown field": (qa_record(note="x"), "5: unknown field 'note' (allowed: id, question, answers, evidence, type, "
+                                           "reasoning, plausible_answers, source_id)"),
     "empty field": (qa_record(question="  "), "5: field 'question' is empty"),
     "empty answer": (qa_record(answers=["three days", ""]), "5: answers[1] is empty"),
     "wrong type string": (qa_record(answers="three days"), "5: field 'answers' must be a list of strings, got a string"),
     "wrong type list item": (qa_record(answers=[3]), "5: field 'answers' must be a list of strings, got a list"),
     "wrong type number": (qa_record(question=7), "5: field 'question' must be a string, got a number"),
+    "evidence a string": (qa_record(evidence="is expected to last three days"),
+                          "5: field 'evidence' must be a list of strings, got a string"),
+    "empty evidence span": (qa_record(evidence=["is expected to last three days", " "]), "5: evidence[1] is empty"),
     "duplicate id": (qa_record(number=2), "5: duplicate id 'test-article-q002' (first used at test-article/qa.jsonl:2)"),
     "same question after normalization": (
         qa_record(question="  how many DELEGATES from norland will attend "),
         "5: question duplicates test-article-q001 after normalization (case, punctuation, whitespace)"),
-    "evidence not verbatim": (qa_record(evidence="is expected to last 3 days", answers=["3 days"]),
-                              '5: evidence is not a verbatim span of test-article/article.txt: "is expected to last 3 days"'),
-    "answer not in evidence": (qa_record(answers=["four days"]),
-                               "5: answer 'four days' does not occur in the evidence (compared after SQuAD"),
+    "evidence not verbatim": (qa_record(evidence=["is expected to last 3 days"], answers=["3 days"]),
+                              '5: evidence is not a verbatim span of article.txt: "is expected to last 3 days"'),
+    "canonical answer not in evidence": (qa_record(answers=["four days", "three days"]),
+                                         "5: canonical answer 'four days' occurs in no evidence span"),
     "answer only inside a token": (qa_record(question="What number is it?", answers=["2"],
-                                             evidence="12 delegates", type="number"),
-                                   "5: answer '2' does not occur in the evidence"),
-    "unanswerable with answers": (qa_record(answers=["x"], evidence="", type="unanswerable"),
+                                             evidence=["12 delegates"], type="count"),
+                                   "5: canonical answer '2' occurs in no evidence span"),
+    "unanswerable with answers": (qa_record(answers=["x"], evidence=[], type="unanswerable", plausible_answers=[]),
                                   "5: unanswerable item must have answers []"),
-    "unanswerable with evidence": (qa_record(answers=[], type="unanswerable"),
-                                   '5: unanswerable item must have evidence ""'),
-    "answerable without answers": (qa_record(answers=[]), "5: answerable item (type 'quantity') has no answers"),
-    "answerable without evidence": (qa_record(evidence=""), "5: field 'evidence' is empty"),
-    "unknown type": (qa_record(type="count"), "5: unknown type 'count' (allowed: number, date, person"),
-    "yes_no answer": (qa_record(type="yes_no", answers=["maybe"]), "5: a yes_no item's first answer must be 'yes' or 'no'"),
+    "unanswerable with evidence": (qa_record(answers=[], type="unanswerable", plausible_answers=[]),
+                                   "5: unanswerable item must have evidence []"),
+    "answerable without answers": (qa_record(answers=[]), "5: answerable item (type 'duration') has no answers"),
+    "answerable without evidence": (qa_record(evidence=[]), "5: answerable item has no evidence"),
+    "unknown type": (qa_record(type="number"), "5: unknown type 'number' (allowed: person, organization, place"),
+    "yes_no answer": (qa_record(type="yes_no", answers=["maybe"]),
+                      "5: a yes_no item's canonical (first) answer must start with 'yes' or 'no'"),
     "id of another article": (qa_record(id="other-q005"), "5: id 'other-q005' is not of the form 'test-article-q001'"),
     "id with a path": (qa_record(id="../test-article-q005"), "5: id '../test-article-q005' is not of the form"),
     "id with a slash": (qa_record(id="test-article/q005"), "5: id 'test-article/q005' is not of the form"),
@@ -72,8 +78,8 @@ def test_each_qa_rule_is_reported_at_its_line(tmp_path, line, expected):
     assert only_problem(tmp_path, qa=lines).startswith(f"{QA_FILE}:{expected}")
 
 
-def test_answers_are_compared_after_squad_normalization(tmp_path):
-    record = qa_record(answers=["Three Days.", "the three days"], evidence="is expected to last three days")
+def test_the_canonical_answer_is_compared_after_squad_normalization_and_aliases_need_not_occur(tmp_path):
+    record = qa_record(answers=["The Three Days.", "72 hours", "half a week"])
     assert problem_lines(make_gold(tmp_path, qa=[*QA, record])) == []
 
 
@@ -86,23 +92,25 @@ def test_near_duplicate_question_names_the_other_id(tmp_path):
 
 
 def test_every_problem_is_reported_at_once_and_sorted(tmp_path):
-    summaries = [*SUMMARIES, {"id": "test-article-s004", "style": "tweet", "text": "x"}]
-    gold = make_gold(tmp_path, qa=[*QA, "nope", qa_record(number=6, type="count")], summaries=summaries)
+    summaries = [*SUMMARIES, {"id": "test-article-s004", "style": "tweet", "text": "x", "source": "written"}]
+    gold = make_gold(tmp_path, qa=[*QA, "nope", qa_record(number=6, type="number")], summaries=summaries)
     assert problem_lines(gold) == [
         f"{QA_FILE}:5: not JSON: Expecting value (column 1)",
-        f"{QA_FILE}:6: unknown type 'count' (allowed: number, date, person, place, organization, "
-        "quantity, reason, yes_no, unanswerable, other)",
+        f"{QA_FILE}:6: unknown type 'number' (allowed: person, organization, place, date, duration, count, money, "
+        "quantity, yes_no, reason, description, unanswerable, unlabeled)",
         "gold/test-article/summaries.jsonl:4: unknown style 'tweet' (allowed: headline, one_sentence, short)",
     ]
 
 
 @pytest.mark.parametrize("record, expected", [
-    ({"id": "test-article-s004", "style": "tweet", "text": "x"}, "unknown style 'tweet'"),
-    ({"id": "test-article-s004", "style": "short", "text": "One.\n\nTwo."}, "field 'text' has an empty line"),
-    ({"id": "test-article-s004", "style": "short", "text": ""}, "field 'text' is empty"),
-    ({"id": "test-article-q004", "style": "short", "text": "One."}, "id 'test-article-q004' is not of the form 'test-article-s001'"),
-    ({"id": "test-article-s003", "style": "short", "text": "One."}, "duplicate id 'test-article-s003'"),
-    ({"id": "test-article-s004", "style": "short"}, "missing field 'text'"),
+    ({"id": "test-article-s004", "style": "tweet", "text": "x", "source": "written"}, "unknown style 'tweet'"),
+    ({"id": "test-article-s004", "style": "short", "text": "One.\n\nTwo.", "source": "written"},
+     "field 'text' has an empty line"),
+    ({"id": "test-article-s004", "style": "short", "text": "", "source": "written"}, "field 'text' is empty"),
+    ({"id": "test-article-q004", "style": "short", "text": "One.", "source": "written"},
+     "id 'test-article-q004' is not of the form 'test-article-s001'"),
+    ({"id": "test-article-s003", "style": "short", "text": "One.", "source": "written"}, "duplicate id 'test-article-s003'"),
+    ({"id": "test-article-s004", "style": "short", "source": "written"}, "missing field 'text'"),
 ])
 def test_summary_rules(tmp_path, record, expected):
     message = only_problem(tmp_path, summaries=[*SUMMARIES, record])
@@ -156,7 +164,7 @@ def test_article_txt_not_utf8_skips_evidence_checks(tmp_path):
     ({k: v for k, v in META.items() if k != "origin"}, "gold/test-article/meta.json: missing field 'origin'"),
     ({**META, "url": "x"}, "gold/test-article/meta.json: unknown field 'url'"),
     ({**META, "title": ""}, "gold/test-article/meta.json: field 'title' is empty"),
-    ({**META, "date": 2024}, "gold/test-article/meta.json: field 'date' must be a string, got a number"),
+    ({**META, "date": 2024}, "gold/test-article/meta.json: field 'date' must be a string or null, got a number"),
 ])
 def test_meta_json_rules(tmp_path, meta, expected):
     assert only_problem(tmp_path, meta=meta).startswith(expected)
@@ -168,7 +176,7 @@ def test_unexpected_file_and_ignored_files(tmp_path):
     (gold / "test-article" / ".qa.jsonl.swp").write_bytes(b"\xff")
     (gold / "test-article" / "qa.jsonl~").write_bytes(b"\xff")
     assert problem_lines(gold) == [
-        "gold/test-article/notes.md: unexpected file (allowed: article.txt, meta.json, qa.jsonl, summaries.jsonl)"]
+        "gold/test-article/notes.md: unexpected file (allowed: article.txt, meta.json, qa.jsonl, summaries.jsonl, judgments.jsonl)"]
 
 
 def test_empty_gold_directory(tmp_path):

@@ -174,7 +174,7 @@ def test_an_import_file_may_be_a_pipe(tmp_path):
     before the gold directory is locked."""
     gold = copy_gold(tmp_path)
     item = {"article": ARTICLE, "question": "Which leader hosted the talks?", "answers": ["Putin"],
-            "evidence": "Putin", "type": "person"}
+            "evidence": ["Putin"], "type": "person"}
     fifo = fresh_dir(tmp_path) / "items.jsonl"
     os.mkfifo(fifo)
 

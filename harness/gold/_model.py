@@ -17,10 +17,10 @@ class GoldTree:
     dirs: frozenset[str] = frozenset()
     unread: dict[str, str] = field(default_factory=dict)
 
-    def with_file(self, rel: str, data: bytes) -> "GoldTree":
-        """The same tree with one file's content replaced (or added)."""
-        top = rel.split("/", 1)[0]
-        return GoldTree(self.root, {**self.files, rel: data}, self.dirs | {top}, self.unread)
+    def with_files(self, files: dict[str, bytes]) -> "GoldTree":
+        """The same tree with these files' contents replaced (or added)."""
+        tops = {rel.split("/", 1)[0] for rel in files}
+        return GoldTree(self.root, {**self.files, **files}, self.dirs | tops, self.unread)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class ArticleSource:
     meta: dict | None
     qa: tuple[Record, ...]
     summaries: tuple[Record, ...]
+    judgments: tuple[Record, ...] = ()
+    well_formed: bool = True  # article.txt keeps the paragraph format, so paragraph numbers mean something
 
 
 @dataclass(frozen=True)
@@ -55,35 +57,77 @@ class Article:
 
 @dataclass(frozen=True)
 class QAItem:
-    """One question; answers are canonical first, then aliases ([] when unanswerable)."""
+    """One question. `answers`: canonical first, then aliases ([] when unanswerable);
+    `evidence`: verbatim spans of the article; `plausible_answers`: the spans a careless reader
+    would give to an unanswerable question; `source_id`: the item's id in the dataset it was
+    imported from."""
 
     id: str
     article_id: str
     question: str
     answers: tuple[str, ...]
-    evidence: str
+    evidence: tuple[str, ...]
     type: str
+    reasoning: str = "lookup"
+    plausible_answers: tuple[str, ...] = ()
+    source_id: str | None = None
 
 
 @dataclass(frozen=True)
 class SummaryRef:
-    """One reference summary, one sentence a line."""
+    """One reference summary, one sentence a line; `source` says whether a person wrote it as a
+    reference ("written") or it is the source's own headline ("source-headline")."""
 
     id: str
     article_id: str
     style: str
     text: str
+    source: str = "written"
+    source_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """A person's verdict on one model answer to a QA item (judgments.jsonl)."""
+
+    id: str
+    article_id: str
+    prediction: str
+    correct: bool
+    reason: str
+    split: str
+    source: str
 
 
 @dataclass(frozen=True)
 class Gold:
-    """A valid gold set: articles by id, QA items and summary references in file order, and its hash."""
+    """A valid gold set: articles by id, QA items, summary references and judgments in file
+    order, and its hash (judgments are not part of it: no score depends on them)."""
 
     path: str
     articles: dict[str, Article]
     qa: tuple[QAItem, ...]
     summaries: tuple[SummaryRef, ...]
     hash: str
+    judgments: tuple[Judgment, ...] = ()
+
+
+def qa_item(data: dict, article_id: str) -> QAItem:
+    """The QAItem of a valid qa.jsonl record."""
+    return QAItem(data["id"], article_id, data["question"], tuple(data["answers"]), tuple(data["evidence"]),
+                  data["type"], data["reasoning"], tuple(data.get("plausible_answers", ())),
+                  data.get("source_id"))
+
+
+def summary_ref(data: dict, article_id: str) -> SummaryRef:
+    """The SummaryRef of a valid summaries.jsonl record."""
+    return SummaryRef(data["id"], article_id, data["style"], data["text"], data["source"], data.get("source_id"))
+
+
+def judgment(data: dict, article_id: str) -> Judgment:
+    """The Judgment of a valid judgments.jsonl record."""
+    return Judgment(data["id"], article_id, data["prediction"], data["correct"], data["reason"],
+                    data["split"], data["source"])
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
@@ -91,10 +135,34 @@ def paragraphs_of(text: str) -> tuple[str, ...]:
     return tuple(text.rstrip("\n").split("\n\n"))
 
 
-def paragraph_spans(article: Article) -> list[tuple[int, int]]:
+def paragraph_spans(paragraphs: tuple[str, ...]) -> list[tuple[int, int]]:
     """(start, end) character offsets of each paragraph in the article text."""
     spans, start = [], 0
-    for paragraph in article.paragraphs:
+    for paragraph in paragraphs:
         spans.append((start, start + len(paragraph)))
         start += len(paragraph) + 2
+    return spans
+
+
+def paragraphs_touched(text: str, paragraphs: tuple[str, ...], span: str) -> list[int]:
+    """The indexes of the paragraphs that the first occurrence of `span` in `text` overlaps."""
+    start = text.find(span) if span else -1
+    if start < 0:
+        return []
+    end = start + len(span)
+    return [i for i, (p_start, p_end) in enumerate(paragraph_spans(paragraphs)) if start < p_end and end > p_start]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the article's sentences, paragraph by paragraph, as
+    harness.metrics.split_sentences splits them."""
+    from harness.metrics import split_sentences  # the metrics package is heavy; only callers that need it pay
+
+    spans = []
+    for p_start, p_end in paragraph_spans(paragraphs_of(text)):
+        cursor = p_start
+        for sentence in split_sentences(text[p_start:p_end]):
+            start = text.index(sentence, cursor)
+            spans.append((start, start + len(sentence)))
+            cursor = start + len(sentence)
     return spans

@@ -1,40 +1,57 @@
-"""The gold format: its constants (QA types, styles, fields, the id scheme) and every rule,
-for one record and across records; a broken rule is a Problem."""
+"""The gold format's constants (QA types, reasoning labels, styles, fields, the id scheme), the
+Problem type, and the rules about files, directories and JSON field shapes. The rules about
+one record's content are in _records, the rules across records in _across."""
 
 from __future__ import annotations
 
 import codecs
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.errors import HarnessError, printable, shown
-from harness.text import normalize_answer
-
-from ._model import ArticleSource, Record
 
 ARTICLE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: no trailing newline either
 # C0 and C1 control characters except tab and newline, and lone surrogates (not encodable).
 BAD_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-QA_TYPES = (
-    "number", "date", "person", "place", "organization",
-    "quantity", "reason", "yes_no", "unanswerable", "other",
-)
-STYLES = ("headline", "one_sentence", "short")
-META_FIELDS = ("id", "title", "source", "place", "date", "origin")
-ARTICLE_FILES = ("article.txt", "meta.json", "qa.jsonl", "summaries.jsonl")
-JSONL_FILES = {"qa": "qa.jsonl", "summary": "summaries.jsonl"}
 
-# field name -> expected JSON type ("str" or "str_list"), in the order items are written.
-QA_FIELDS = {"id": "str", "question": "str", "answers": "str_list", "evidence": "str", "type": "str"}
-SUMMARY_FIELDS = {"id": "str", "style": "str", "text": "str"}
+# The taxonomy (docs/gold.md defines each with an example). IMPORTED_ONLY labels are allowed
+# only on items that carry a source_id: data imported from a dataset without such labels.
+QA_TYPES = (
+    "person", "organization", "place", "date", "duration", "count", "money", "quantity",
+    "yes_no", "reason", "description", "unanswerable", "unlabeled",
+)
+REASONING = ("lookup", "multi-sentence", "multi-paragraph", "arithmetic", "temporal", "unlabeled")
+IMPORTED_ONLY = "unlabeled"
+IMPLIED_ANSWER = ("arithmetic", "temporal")  # the answer is computed, so it need not occur in the evidence
+STYLES = ("headline", "one_sentence", "short")
+SUMMARY_SOURCES = ("written", "source-headline")
+JUDGMENT_SPLITS = ("dev", "heldout")
+
+ARTICLE_FILES = ("article.txt", "meta.json", "qa.jsonl", "summaries.jsonl", "judgments.jsonl")
+JSONL_FILES = {"qa": "qa.jsonl", "summary": "summaries.jsonl"}
+UNHASHED_FILES = ("judgments.jsonl",)  # no score depends on them (DESIGN.md: the gold hash)
+
+# field name -> JSON shape, in the order records are written. Shapes: "str", "str_list",
+# "bool", "str?" (a string or null), "objects" (a list of JSON objects).
+QA_FIELDS = {"id": "str", "question": "str", "answers": "str_list", "evidence": "str_list", "type": "str",
+             "reasoning": "str", "plausible_answers": "str_list", "source_id": "str"}
+QA_OPTIONAL = ("plausible_answers", "source_id")
+SUMMARY_FIELDS = {"id": "str", "style": "str", "text": "str", "source": "str", "source_id": "str"}
+SUMMARY_OPTIONAL = ("source_id",)
+META_FIELDS = {"id": "str", "title": "str", "source": "str", "dateline": "str?", "place": "str?",
+               "date": "str?", "origin": "str", "license": "str?", "retrieved": "str?", "truncated": "objects"}
+JUDGMENT_FIELDS = {"id": "str", "prediction": "str", "correct": "bool", "reason": "str", "split": "str",
+                   "source": "str"}
 FIELDS = {"qa": QA_FIELDS, "summary": SUMMARY_FIELDS}
 ID_LETTER = {"qa": "q", "summary": "s"}
-NEAR_DUPLICATE = 0.9
+
+NEAR_DUPLICATE = 0.9  # token-set Jaccard at which two questions of an article are near-duplicates
+MAX_PARAPHRASE_ROUGE2 = 0.40  # a written reference line at or above this ROUGE-2 F1 copies a sentence
 TOO_DEEP = "arrays or objects nested too deeply"
 BOM = "starts with a UTF-8 byte order mark; save the file as UTF-8 without BOM"
+MIGRATE_HINT = "run `harness gold migrate` to rewrite the gold files in the v2 format (see docs/gold.md)"
 
 
 # -- problems ------------------------------------------------------------------------------------
@@ -68,6 +85,11 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
+def more(count: int) -> str:
+    """" (and 2 more problems)" after the first of `count` problems."""
+    return "" if count == 1 else f" (and {count - 1} more problem{'' if count == 2 else 's'})"
+
+
 def display_path(path: Path) -> str:
     """`path` relative to the current directory when it lies below it, else absolute."""
     absolute = os.path.abspath(path)
@@ -97,6 +119,22 @@ def id_number(article_id: str, kind: str, value: object) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def check_id(value: str, article_id: str, kind: str) -> list[str]:
+    if not value.strip() or id_number(article_id, kind, value) is not None:
+        return []
+    example = item_id(article_id, kind, 1)
+    return [f"id '{escaped(value)[:80]}' is not of the form '{example}' "
+            f"(article id, '-{ID_LETTER[kind]}', 3+ digits)"]
+
+
+def article_id_problem(name: str) -> str | None:
+    """Why `name` cannot be an article id (None when it can)."""
+    if ARTICLE_ID_RE.match(name):
+        return None
+    return (f"article id '{escaped(name)}' is not "
+            "lower-case letters, digits and hyphens (^[a-z0-9]+(-[a-z0-9]+)*$)")
+
+
 # -- files and directories -----------------------------------------------------------------------
 
 def has_bom(data: bytes) -> bool:
@@ -106,20 +144,24 @@ def has_bom(data: bytes) -> bool:
 
 
 def directory_name_problem(name: str) -> str | None:
-    if ARTICLE_ID_RE.match(name):
-        return None
-    return (f"article directory name '{_escaped(name)}' is not "
-            "lower-case letters, digits and hyphens (^[a-z0-9]+(-[a-z0-9]+)*$)")
+    message = article_id_problem(name)
+    return None if message is None else message.replace("article id", "article directory name", 1)
 
 
 def stray_files(paths: list[str]) -> list[Problem]:
-    """Files in an article directory that are not one of the four gold files."""
+    """Files in an article directory that are not one of the gold files."""
     problems = []
     for rel in sorted(paths):
         parts = rel.split("/")
         if len(parts) > 1 and ARTICLE_ID_RE.match(parts[0]) and (len(parts) > 2 or parts[1] not in ARTICLE_FILES):
             problems.append(Problem(rel, None, f"unexpected file (allowed: {', '.join(ARTICLE_FILES)})"))
     return problems
+
+
+def is_unhashed(rel: str) -> bool:
+    """Whether a gold file stays out of the gold hash (an article's judgments.jsonl)."""
+    parts = rel.split("/")
+    return len(parts) == 2 and parts[1] in UNHASHED_FILES
 
 
 def article_format(rel: str, text: str) -> list[Problem]:
@@ -152,27 +194,36 @@ def _line_format(line: str, previous: str, number: int) -> str | None:
     return None
 
 
-# -- one record ----------------------------------------------------------------------------------
+# -- JSON field shapes ---------------------------------------------------------------------------
 
-def check_fields(obj: object, fields: dict[str, str]) -> list[str]:
-    """Missing, unknown and wrongly typed fields of one JSON object."""
+_SHAPES = {"str": "a string", "str_list": "a list of strings", "bool": "true or false",
+           "str?": "a string or null", "objects": "a list of objects"}
+
+
+def check_fields(obj: object, fields: dict[str, str], optional: tuple[str, ...] = ()) -> list[str]:
+    """Missing, unknown and wrongly shaped fields of one JSON object, and text fields holding a
+    control character."""
     if not isinstance(obj, dict):
-        return [f"expected a JSON object, got {_json_type(obj)}"]
+        return [f"expected a JSON object, got {json_type(obj)}"]
     allowed = ", ".join(fields)
-    messages = [f"missing field '{name}'" for name in fields if name not in obj]
+    messages = [f"missing field '{name}'" for name in fields if name not in obj and name not in optional]
     messages += [f"unknown field '{shown(name)}' (allowed: {allowed})" for name in obj if name not in fields]
-    for name, kind in fields.items():
-        if name in obj and not _has_type(obj[name], kind):
-            wanted = "a string" if kind == "str" else "a list of strings"
-            messages.append(f"field '{name}' must be {wanted}, got {_json_type(obj[name])}")
-        elif name in obj and name != "id":  # an id has its own, stricter form check
+    for name, shape in fields.items():
+        if name in obj and not _has_shape(obj[name], shape):
+            messages.append(f"field '{name}' must be {_SHAPES[shape]}, got {json_type(obj[name])}")
+        elif name in obj and name != "id" and shape != "objects":  # an id has its own, stricter form check
             messages += _bad_characters(name, obj[name])
     return messages
 
 
-def _bad_characters(name: str, value: str | list[str]) -> list[str]:
+def empty_fields(obj: dict, names: tuple[str, ...]) -> list[str]:
+    """Text fields that are present but hold only whitespace."""
+    return [f"field '{name}' is empty" for name in names if isinstance(obj.get(name), str) and not obj[name].strip()]
+
+
+def _bad_characters(name: str, value: object) -> list[str]:
     """A control character (other than newline and tab) or a lone surrogate: not text."""
-    for text in [value] if isinstance(value, str) else value:
+    for text in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
         bad = BAD_CHARACTER.search(text)
         if bad:
             return [f"field '{name}' contains the character {shown(bad.group())} at offset {bad.start()} "
@@ -180,166 +231,23 @@ def _bad_characters(name: str, value: str | list[str]) -> list[str]:
     return []
 
 
-def check_qa(obj: object, article_id: str) -> list[str]:
-    """Every problem of one qa.jsonl record that can be seen without the rest of the gold set."""
-    messages = check_fields(obj, QA_FIELDS)
-    if messages:
-        return messages
-    messages = _empty_fields(obj, ("id", "question", "type"))
-    messages += [f"answers[{i}] is empty" for i, a in enumerate(obj["answers"]) if not a.strip()]
-    messages += _check_id(obj["id"], article_id, "qa")
-    if obj["type"].strip() and obj["type"] not in QA_TYPES:
-        messages.append(f"unknown type '{shown(obj['type'])}' (allowed: {', '.join(QA_TYPES)})")
-    return messages + _check_answerability(obj)
-
-
-def check_summary(obj: object, article_id: str) -> list[str]:
-    """Every problem of one summaries.jsonl record that can be seen on its own."""
-    messages = check_fields(obj, SUMMARY_FIELDS)
-    if messages:
-        return messages
-    messages = _empty_fields(obj, ("id", "style", "text"))
-    messages += _check_id(obj["id"], article_id, "summary")
-    if obj["style"].strip() and obj["style"] not in STYLES:
-        messages.append(f"unknown style '{shown(obj['style'])}' (allowed: {', '.join(STYLES)})")
-    if obj["text"].strip() and any(not line.strip() for line in obj["text"].split("\n")):
-        messages.append("field 'text' has an empty line (write one sentence a line, no blank lines)")
-    return messages
-
-
-def check_meta(obj: object, article_id: str) -> list[str]:
-    """Problems of meta.json: exactly the known fields, non-empty strings, id = directory name."""
-    fields = {name: "str" for name in META_FIELDS}
-    messages = check_fields(obj, fields)
-    if messages:
-        return messages
-    messages = _empty_fields(obj, META_FIELDS)
-    if obj["id"].strip() and obj["id"] != article_id:
-        messages.append(f"id '{shown(obj['id'])}' does not match the directory name '{article_id}'")
-    return messages
-
-
-def _check_answerability(obj: dict) -> list[str]:
-    kind = obj["type"]
-    if kind == "unanswerable":
-        messages = [] if obj["answers"] == [] else ["unanswerable item must have answers []"]
-        return messages + ([] if obj["evidence"] == "" else ['unanswerable item must have evidence ""'])
-    messages = []
-    if not obj["answers"]:
-        messages.append(f"answerable item (type '{kind}') has no answers; "
-                        "use type 'unanswerable' for a question the article does not answer")
-    if not obj["evidence"].strip():
-        messages.append("field 'evidence' is empty; an answerable item needs a verbatim span of article.txt")
-    if kind == "yes_no" and obj["answers"] and normalize_answer(obj["answers"][0]) not in ("yes", "no"):
-        messages.append("a yes_no item's first answer must be 'yes' or 'no'")
-    return messages
-
-
-def _check_id(value: str, article_id: str, kind: str) -> list[str]:
-    if not value.strip() or id_number(article_id, kind, value) is not None:
-        return []
-    example = item_id(article_id, kind, 1)
-    return [f"id '{_escaped(value)[:80]}' is not of the form '{example}' "
-            f"(article id, '-{ID_LETTER[kind]}', 3+ digits)"]
-
-
-def _empty_fields(obj: dict, names: tuple[str, ...]) -> list[str]:
-    return [f"field '{name}' is empty" for name in names if not obj[name].strip()]
-
-
-def _has_type(value: object, kind: str) -> bool:
-    if kind == "str":
+def _has_shape(value: object, shape: str) -> bool:
+    if shape == "str":
         return isinstance(value, str)
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if shape == "str?":
+        return value is None or isinstance(value, str)
+    if shape == "bool":
+        return isinstance(value, bool)
+    item = str if shape == "str_list" else dict
+    return isinstance(value, list) and all(isinstance(v, item) for v in value)
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
     names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
              int: "a number", float: "a number", type(None): "null"}
     return names.get(type(value), type(value).__name__)
 
 
-def _escaped(value: str) -> str:
+def escaped(value: str) -> str:
     """A name as ASCII, so look-alike characters (Arabic-Indic digits, fullwidth letters) show."""
     return value.encode("unicode_escape").decode("ascii")
-
-
-# -- across records ------------------------------------------------------------------------------
-
-def check_across(articles: list[ArticleSource]) -> list[Problem]:
-    """The rules that need more than one record: unique ids, distinct questions, evidence that
-    is a verbatim span of its article and contains each answer."""
-    problems = _duplicate_ids(articles)
-    for article in articles:
-        problems += _duplicate_questions(article.qa)
-        problems += [p for record in article.qa for p in _evidence_problems(record, article)]
-    return problems
-
-
-def _duplicate_ids(articles: list[ArticleSource]) -> list[Problem]:
-    first: dict[str, Record] = {}
-    problems = []
-    for record in (r for a in articles for r in a.qa + a.summaries):
-        seen = first.setdefault(record.data["id"], record)
-        if seen is not record:
-            problems.append(Problem(record.rel, record.line,
-                                    f"duplicate id '{record.data['id']}' (first used at {seen.rel}:{seen.line})"))
-    return problems
-
-
-def _duplicate_questions(records: tuple[Record, ...]) -> list[Problem]:
-    """Questions equal after normalization, or with token-set Jaccard >= 0.9, to an earlier one."""
-    earlier: list[tuple[str, set[str], str]] = []
-    problems = []
-    for record in records:
-        key = _question_key(record.data["question"])
-        tokens = set(key.split())
-        message = _compare_question(key, tokens, earlier)
-        if message:
-            problems.append(Problem(record.rel, record.line, message))
-        earlier.append((key, tokens, record.data["id"]))
-    return problems
-
-
-def _compare_question(key: str, tokens: set[str], earlier: list[tuple[str, set[str], str]]) -> str | None:
-    for other_key, other_tokens, other_id in earlier:
-        if key == other_key:
-            return f"question duplicates {other_id} after normalization (case, punctuation, whitespace)"
-        score = _jaccard(tokens, other_tokens)
-        if score >= NEAR_DUPLICATE:
-            return (f"question is a near-duplicate of {other_id} "
-                    f"(token-set Jaccard {score:.2f} >= {NEAR_DUPLICATE})")
-    return None
-
-
-def _evidence_problems(record: Record, article: ArticleSource) -> list[Problem]:
-    data = record.data
-    if data["type"] == "unanswerable":
-        return []
-    messages = []
-    if article.text is not None and data["evidence"] not in article.text:
-        messages.append(f"evidence is not a verbatim span of {article.id}/article.txt: "
-                        f"\"{shown(data['evidence'], 60)}\"")
-    if data["type"] != "yes_no":
-        messages += [f"answer '{shown(answer)}' does not occur in the evidence (compared after SQuAD "
-                     "normalization: lower-case, no punctuation, no a/an/the)"
-                     for answer in data["answers"] if not _occurs_in(answer, data["evidence"])]
-    return [Problem(record.rel, record.line, m) for m in messages]
-
-
-def _occurs_in(answer: str, evidence: str) -> bool:
-    """Whether the normalized answer is a run of whole tokens of the normalized evidence."""
-    needle = normalize_answer(answer)
-    return bool(needle) and f" {needle} " in f" {normalize_answer(evidence)} "
-
-
-def _question_key(question: str) -> str:
-    """A question with case, punctuation (any script) and spacing differences removed."""
-    kept = "".join(c for c in question.lower() if not unicodedata.category(c).startswith("P"))
-    return " ".join(kept.split())
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    """Token-set Jaccard similarity; 1.0 for two empty sets."""
-    union = a | b
-    return len(a & b) / len(union) if union else 1.0

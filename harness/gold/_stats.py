@@ -1,12 +1,16 @@
-"""Views of a loaded gold set: counts and paragraph coverage as text for the terminal, and the
-`datasets.Dataset` tables."""
+"""Views of a loaded gold set: counts, article metadata and paragraph coverage as text for the
+terminal, and the `datasets.Dataset` tables."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from ._model import Article, Gold, QAItem, paragraph_spans
-from ._rules import QA_TYPES, STYLES
+from harness.errors import shown
+
+from ._model import Article, Gold, QAItem, paragraphs_touched
+from ._rules import JUDGMENT_SPLITS, QA_TYPES, REASONING, STYLES, SUMMARY_SOURCES
+
+_META_SHOWN = ("source", "dateline", "place", "date", "license", "retrieved")
 
 
 def summarize_counts(gold: Gold) -> str:
@@ -15,36 +19,59 @@ def summarize_counts(gold: Gold) -> str:
 
 
 def gold_stats(gold: Gold) -> str:
-    """Counts by QA type and summary style, and per article which paragraphs have a question."""
-    types = Counter(q.type for q in gold.qa)
-    styles = Counter(s.style for s in gold.summaries)
+    """Counts by QA type, reasoning and summary style and source; each article's metadata; per
+    article which paragraphs have a question."""
+    unanswerable = sum(not q.answers for q in gold.qa)
     lines = [
         _counts(gold),
-        "QA items by type: " + _tally(types, QA_TYPES),
-        "summaries by style: " + _tally(styles, STYLES),
-        "paragraph coverage (a paragraph is covered when some item's evidence lies in it):",
+        "QA items by type: " + tally(Counter(q.type for q in gold.qa), QA_TYPES),
+        "QA items by reasoning: " + tally(Counter(q.reasoning for q in gold.qa), REASONING),
+        f"unanswerable: {unanswerable} of {len(gold.qa)} ({percent(unanswerable, len(gold.qa))})",
+        "summaries by style: " + ", ".join(_style_counts(gold, style) for style in STYLES),
     ]
+    if gold.judgments:
+        lines.append(f"judgments: {len(gold.judgments)} ("
+                     + tally(Counter(j.split for j in gold.judgments), JUDGMENT_SPLITS) + ")")
+    lines.append("articles:")
     for article in gold.articles.values():
-        lines += _coverage_lines(article, [q for q in gold.qa if q.article_id == article.id])
+        lines += meta_lines(article)
+    lines.append("paragraph coverage (a paragraph is covered when some item's evidence lies in it):")
+    items = items_by_article(gold)
+    for article in gold.articles.values():
+        lines += _coverage_lines(article, items.get(article.id, []))
     return "\n".join(lines)
 
 
-def covered_paragraphs(article: Article, items: list[QAItem]) -> list[bool]:
-    """For each paragraph, whether the evidence of some item overlaps it (first occurrence)."""
-    spans = paragraph_spans(article)
-    covered = [False] * len(spans)
+def meta_lines(article: Article) -> list[str]:
+    """An article's meta.json as two or three lines: id and title, then the other fields."""
+    meta = article.meta
+    fields = [f"{name} {shown(meta[name], 70) if meta[name] is not None else '-'}" for name in _META_SHOWN]
+    truncated = meta["truncated"]
+    where = ", ".join(str(t["paragraph"]) for t in truncated)
+    fields.append(f"truncated {len(truncated)}" + (f" (paragraphs {where})" if truncated else ""))
+    return [f"  {article.id}: \"{shown(meta['title'])}\"", "    " + "; ".join(fields)]
+
+
+def items_by_article(gold: Gold) -> dict[str, list[QAItem]]:
+    """The QA items of each article, in file order."""
+    grouped: dict[str, list[QAItem]] = {}
+    for item in gold.qa:
+        grouped.setdefault(item.article_id, []).append(item)
+    return grouped
+
+
+def covered_paragraphs(article: Article, items: list[QAItem]) -> list[int]:
+    """For each paragraph, how many items have evidence in it (first occurrence of each span)."""
+    counts = [0] * len(article.paragraphs)
     for item in items:
-        start = article.text.find(item.evidence) if item.evidence else -1
-        if start < 0:
-            continue
-        end = start + len(item.evidence)
-        for index, (p_start, p_end) in enumerate(spans):
-            covered[index] = covered[index] or (start < p_end and end > p_start)
-    return covered
+        touched = {i for span in item.evidence for i in paragraphs_touched(article.text, article.paragraphs, span)}
+        for index in touched:
+            counts[index] += 1
+    return counts
 
 
 def _coverage_lines(article: Article, items: list[QAItem]) -> list[str]:
-    covered = covered_paragraphs(article, items)
+    covered = [count > 0 for count in covered_paragraphs(article, items)]
     lines = [f"  {article.id}: {sum(covered)} of {len(covered)} paragraphs have a question"]
     for index, is_covered in enumerate(covered):
         if not is_covered:
@@ -54,39 +81,54 @@ def _coverage_lines(article: Article, items: list[QAItem]) -> list[str]:
     return lines
 
 
+def _style_counts(gold: Gold, style: str) -> str:
+    counts = Counter(s.source for s in gold.summaries if s.style == style)
+    parts = [f"{counts[source]} {source}" for source in SUMMARY_SOURCES if counts[source]]
+    return f"{style} {' + '.join(parts) or 0}"
+
+
 def _counts(gold: Gold) -> str:
-    return (f"{_plural(len(gold.articles), 'article')}, {_plural(len(gold.qa), 'QA item')}, "
-            f"{_plural(len(gold.summaries), 'summary', 'summaries')}")
+    return (f"{plural(len(gold.articles), 'article')}, {plural(len(gold.qa), 'QA item')}, "
+            f"{plural(len(gold.summaries), 'summary', 'summaries')}")
 
 
-def _tally(counter: Counter, order: tuple[str, ...]) -> str:
+def tally(counter: Counter, order: tuple[str, ...]) -> str:
+    """"a 3, b 1" in the given order, names with a zero count left out; "none" if all are."""
     parts = [f"{name} {counter[name]}" for name in order if counter[name]]
     return ", ".join(parts) or "none"
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 def qa_dataset(gold: Gold):
-    """One row per QA item: id, article_id, question, answers, evidence, type, article."""
+    """One row per QA item: id, article_id, question, answers, evidence, type, reasoning,
+    plausible_answers, source_id (None unless imported), article."""
     import datasets  # slow to import; only the callers that need it pay
 
+    strings = datasets.Sequence(datasets.Value("string"))
     features = datasets.Features({
         "id": datasets.Value("string"), "article_id": datasets.Value("string"),
-        "question": datasets.Value("string"), "answers": datasets.Sequence(datasets.Value("string")),
-        "evidence": datasets.Value("string"), "type": datasets.Value("string"),
-        "article": datasets.Value("string"),
+        "question": datasets.Value("string"), "answers": strings, "evidence": strings,
+        "type": datasets.Value("string"), "reasoning": datasets.Value("string"), "plausible_answers": strings,
+        "source_id": datasets.Value("string"), "article": datasets.Value("string"),
     })
     rows = [{"id": q.id, "article_id": q.article_id, "question": q.question, "answers": list(q.answers),
-             "evidence": q.evidence, "type": q.type, "article": gold.articles[q.article_id].text}
+             "evidence": list(q.evidence), "type": q.type, "reasoning": q.reasoning,
+             "plausible_answers": list(q.plausible_answers), "source_id": q.source_id,
+             "article": gold.articles[q.article_id].text}
             for q in gold.qa]
     return datasets.Dataset.from_list(rows, features=features)
 
 
-def summarization_dataset(gold: Gold):
+def summarization_dataset(gold: Gold, sources: tuple[str, ...] = ("written",)):
     """One row per (article, style) with references: id "<article-id>/<style>", article_id, style,
-    references (every text of that style for that article), article."""
+    references (every text of that style for that article whose source is in `sources`), article."""
     import datasets
 
     features = datasets.Features({
@@ -97,7 +139,8 @@ def summarization_dataset(gold: Gold):
     rows = []
     for article_id, article in sorted(gold.articles.items()):
         for style in STYLES:
-            references = [s.text for s in gold.summaries if s.article_id == article_id and s.style == style]
+            references = [s.text for s in gold.summaries
+                          if s.article_id == article_id and s.style == style and s.source in sources]
             if references:
                 rows.append({"id": f"{article_id}/{style}", "article_id": article_id, "style": style,
                              "references": references, "article": article.text})

@@ -1,26 +1,29 @@
-"""Adding gold items (add-qa, add-summary, import): under one lock per gold directory, read the
-set, plan the appended files, check the would-be set with every rule, then replace the files
-atomically. On any problem nothing is written."""
+"""Adding to the gold set (add-qa, add-summary, add-article, import): under one lock per gold
+directory, read the set, plan the new and appended files, check the would-be set with every
+rule, then write: new article directories are built beside the set and renamed into place,
+appended files are replaced atomically. On any problem nothing is written."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import reduce
 from pathlib import Path
 
 from harness.errors import HarnessError, shown
 from harness.files import replace_files
 
+from ._files import gold_root, read_tree
 from ._model import GoldTree
-from ._read import NotJSON, Unreadable, check_tree, gold_root, max_file_bytes, parse_json, read_at_most, read_tree
+from ._read import NotJSON, check_tree, parse_json
 from ._rules import (
-    ARTICLE_ID_RE, BOM, FIELDS, JSONL_FILES, GoldInvalid, Problem, display_path, for_display, has_bom,
-    id_number, item_id,
+    ARTICLE_ID_RE, FIELDS, JSONL_FILES, GoldInvalid, Problem, article_id_problem, for_display,
+    id_number, item_id, more,
 )
 
 LOCK_TIMEOUT_S = 60.0
@@ -38,6 +41,16 @@ class Pending:
     origin: str
 
 
+@dataclass(frozen=True)
+class NewArticle:
+    """An article directory to create: its id, article.txt text, meta.json, and where it came from."""
+
+    id: str
+    text: str
+    meta: dict
+    origin: str
+
+
 @dataclass
 class Plan:
     """New file contents by gold-relative path, the records as written, and the origin of each new line."""
@@ -50,27 +63,25 @@ class Plan:
 # -- authoring -----------------------------------------------------------------------------------
 
 def add_qa(gold_dir: str | os.PathLike, article_id: str, question: str, answers: list[str],
-           evidence: str, type: str | None = None, dry_run: bool = False) -> dict:
-    """Append one QA item (type "other" when not given); return the record as written."""
+           evidence: list[str] | str = (), type: str | None = None, reasoning: str | None = None,
+           plausible_answers: list[str] | None = None, dry_run: bool = False) -> dict:
+    """Append one QA item (type "description" and reasoning "lookup" when not given; an
+    unanswerable item gets plausible_answers [] when none are given); return the record."""
     answers = [answers] if isinstance(answers, str) else list(answers)
+    evidence = [evidence] if isinstance(evidence, str) else list(evidence)
     record = {"question": question.strip(), "answers": [a.strip() for a in answers],
-              "evidence": evidence, "type": type or "other"}
-    return _add(gold_dir, [Pending(article_id, "qa", record, _NEW)], dry_run)[0]
+              "evidence": [span for span in evidence if span], "type": type or "description",
+              "reasoning": reasoning or "lookup"}
+    if plausible_answers or record["type"] == "unanswerable":
+        record["plausible_answers"] = list(plausible_answers or [])
+    return add_items(gold_dir, [Pending(article_id, "qa", record, _NEW)], dry_run)[0]
 
 
 def add_summary(gold_dir: str | os.PathLike, article_id: str, style: str, text: str,
-                dry_run: bool = False) -> dict:
+                source: str = "written", dry_run: bool = False) -> dict:
     """Append one reference summary (one sentence a line); return the record as written."""
-    record = {"style": style, "text": text.strip()}
-    return _add(gold_dir, [Pending(article_id, "summary", record, _NEW)], dry_run)[0]
-
-
-def import_items(gold_dir: str | os.PathLike, file: str | os.PathLike, dry_run: bool = False) -> list[dict]:
-    """Append every item of a JSONL file, or none of them; return the records as written. The
-    file is read before the gold directory is locked (it may be a pipe)."""
-    root = gold_root(gold_dir)
-    pendings = read_import(Path(file), known_articles(root))
-    return _add(root, pendings, dry_run) if pendings else []
+    record = {"style": style, "text": text.strip(), "source": source}
+    return add_items(gold_dir, [Pending(article_id, "summary", record, _NEW)], dry_run)[0]
 
 
 def known_articles(root: Path) -> list[str]:
@@ -78,20 +89,48 @@ def known_articles(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and ARTICLE_ID_RE.match(p.name))
 
 
-def _add(gold_dir: str | os.PathLike, pendings: list[Pending], dry_run: bool) -> list[dict]:
+def add_items(gold_dir: str | os.PathLike, pendings: list[Pending], dry_run: bool,
+              new_articles: list[NewArticle] = ()) -> list[dict]:
+    """Create `new_articles` and append `pendings`, all or nothing; the records as written."""
     root = gold_root(gold_dir)
-    for article in {p.article for p in pendings}:
+    new_ids = {article.id for article in new_articles}
+    for article in sorted({p.article for p in pendings} - new_ids):
         _check_article(root, article)
     with gold_lock(root):  # reading the tree never blocks, so the lock is never held waiting on input
         tree = read_tree(root)
-        plan = plan_append(tree, pendings)
-        would_be = reduce(lambda t, item: t.with_file(*item), plan.contents.items(), tree)
-        problems = check_tree(would_be)[1]
+        base = _with_new_articles(tree, new_articles)
+        plan = plan_append(base, pendings)
+        plan.contents = {**{rel: base.files[rel] for rel in base.files.keys() - tree.files.keys()},
+                         **plan.contents}
+        problems = check_tree(tree.with_files(plan.contents))[1]
         if problems:
-            raise _rejected(problems, plan, root)
+            raise _rejected(problems, plan, root, {a.id: a.origin for a in new_articles})
         if not dry_run:
-            replace_files({root / rel: data for rel, data in plan.contents.items()})
+            commit(root, plan.contents, new_ids)
     return plan.records
+
+
+def _with_new_articles(tree: GoldTree, new_articles: list[NewArticle]) -> GoldTree:
+    """The tree with each new article's article.txt and meta.json; a clear error (exit 2) for an
+    id that is not allowed or taken, or a text that some article already has."""
+    texts = {data: rel.split("/")[0] for rel, data in tree.files.items() if rel.endswith("/article.txt")}
+    taken = set(tree.dirs) | {rel.split("/")[0] for rel in tree.unread}
+    files = {}
+    for article in new_articles:
+        message = article_id_problem(article.id)
+        if message is None and article.id in taken:
+            message = f"article '{article.id}' already exists in {tree.root}"
+        data = article.text.encode("utf-8")
+        if message is None and data in texts:
+            message = f"article.txt of '{article.id}' is the same text as that of '{texts[data]}'"
+        if message:
+            raise HarnessError(f"nothing added: {article.origin}: {message}", exit_code=2)
+        texts[data] = article.id
+        taken.add(article.id)
+        files[f"{article.id}/article.txt"] = data
+        files[f"{article.id}/meta.json"] = json.dumps(article.meta, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        files[f"{article.id}/qa.jsonl"] = files[f"{article.id}/summaries.jsonl"] = b""
+    return tree.with_files(files)
 
 
 def _check_article(root: Path, article: str) -> None:
@@ -102,18 +141,44 @@ def _check_article(root: Path, article: str) -> None:
         raise HarnessError(f"unknown article '{shown(article)}' in {root} (known: {known})", exit_code=2)
 
 
-def _rejected(problems: list[Problem], plan: Plan, root: Path) -> GoldInvalid:
-    """The error for a refused append: problems of the new lines first, each naming its origin."""
-    new = [replace(p, message=f"{p.message} [{plan.origins[(p.path, p.line)]}]")
-           for p in problems if (p.path, p.line) in plan.origins]
-    old = [p for p in problems if (p.path, p.line) not in plan.origins]
+def _rejected(problems: list[Problem], plan: Plan, root: Path, new_articles: dict[str, str]) -> GoldInvalid:
+    """The error for a refused addition: problems of the new lines and articles first, each
+    naming its origin."""
+    def origin(problem: Problem) -> str | None:
+        return plan.origins.get((problem.path, problem.line)) or new_articles.get(problem.path.split("/")[0])
+
+    new = [replace(p, message=f"{p.message} [{origin(p)}]") for p in problems if origin(p)]
+    old = [p for p in problems if not origin(p)]
     listed = for_display(new, root) + for_display(old, root)
     lead = "not added" if new else "not added: the gold set is already invalid"
-    return GoldInvalid(f"{lead}, gold files unchanged: {listed[0]}{_more(len(listed))}", listed)
+    return GoldInvalid(f"{lead}, gold files unchanged: {listed[0]}{more(len(listed))}", listed)
 
 
-def _more(count: int) -> str:
-    return "" if count == 1 else f" (and {count - 1} more problem{'' if count == 2 else 's'})"
+def commit(root: Path, contents: dict[str, bytes], new_ids: set[str]) -> None:
+    """Write the planned files: new article directories are built in a hidden directory of the
+    gold root and renamed into place, then the existing files are replaced; if anything fails,
+    the directories already moved are removed again, so the set is as it was."""
+    existing = {root / rel: data for rel, data in contents.items() if rel.split("/")[0] not in new_ids}
+    if not new_ids:
+        replace_files(existing)
+        return
+    staging = Path(tempfile.mkdtemp(prefix=".harness-new-", dir=root))
+    moved: list[Path] = []
+    try:
+        replace_files({staging / rel: data for rel, data in contents.items() if rel.split("/")[0] in new_ids})
+        for name in sorted(new_ids):
+            os.rename(staging / name, root / name)
+            moved.append(root / name)
+        replace_files(existing)
+    except BaseException as error:
+        for path in moved:
+            shutil.rmtree(path, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise HarnessError(f"{root}: cannot create an article directory: {error.strerror or error}; "
+                               "the gold set is unchanged") from None
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # -- the lock ------------------------------------------------------------------------------------
@@ -158,14 +223,19 @@ def plan_append(tree: GoldTree, pendings: list[Pending]) -> Plan:
     """Append each pending item to its file, assigning the next free id where none is given."""
     plan = Plan()
     numbers = _next_numbers(tree, pendings)
+    chunks: dict[str, list[bytes]] = {}
+    lines: dict[str, int] = {}
     for pending in pendings:
         rel = f"{pending.article}/{JSONL_FILES[pending.kind]}"
+        if rel not in chunks:
+            existing = _existing(tree, rel)
+            chunks[rel], lines[rel] = [existing], existing.count(b"\n")
         record = _ordered(pending, numbers)
-        data = plan.contents.get(rel)
-        data = _existing(tree, rel) if data is None else data
-        plan.origins[(rel, data.count(b"\n") + 1)] = pending.origin
-        plan.contents[rel] = data + _json_line(record)
+        lines[rel] += 1
+        plan.origins[(rel, lines[rel])] = pending.origin
+        chunks[rel].append(_json_line(record))
         plan.records.append(record)
+    plan.contents = {rel: b"".join(parts) for rel, parts in chunks.items()}
     return plan
 
 
@@ -221,61 +291,3 @@ def _ids_in(data: bytes) -> list:
 def _existing(tree: GoldTree, rel: str) -> bytes:
     data = tree.files.get(rel, b"")
     return data + b"\n" if data and not data.endswith(b"\n") else data
-
-
-# -- import files --------------------------------------------------------------------------------
-
-def read_import(path: Path, known: list[str]) -> list[Pending]:
-    """The items of an import file; GoldInvalid listing every problem of the file itself."""
-    where = display_path(path)
-    data = _import_bytes(path, where)
-    if has_bom(data):
-        problem = Problem(where, 1, BOM)
-        raise GoldInvalid(f"nothing imported: {problem}", [problem])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        problem = Problem(where, None, f"not UTF-8 (byte offset {error.start}); save the file as UTF-8")
-        raise GoldInvalid(f"nothing imported: {problem}", [problem]) from None
-    pendings, problems = [], []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            result = _parse_import_line(line, known, f"{where}:{number}")
-            if isinstance(result, Pending):
-                pendings.append(result)
-            else:
-                problems.append(Problem(where, number, result))
-    if problems:
-        raise GoldInvalid(f"nothing imported: {problems[0]}" + _more(len(problems)), problems)
-    return pendings
-
-
-def _import_bytes(path: Path, where: str) -> bytes:
-    """The bytes of an import file (a regular file or a pipe), at most the gold file cap."""
-    cap = max_file_bytes()
-    try:
-        with open(path, "rb") as file:
-            return read_at_most(file.fileno(), cap)
-    except (OSError, Unreadable) as error:
-        reason = error.strerror if isinstance(error, OSError) else str(error)
-        raise HarnessError(f"cannot read import file {where}: {reason}", exit_code=2) from None
-
-
-def _parse_import_line(line: str, known: list[str], origin: str) -> Pending | str:
-    """A Pending item, or the message saying why the line cannot be one."""
-    try:
-        obj = parse_json(line)
-    except NotJSON as error:
-        return error.message
-    if not isinstance(obj, dict):
-        return "expected a JSON object"
-    article = obj.pop("article", None)
-    if not isinstance(article, str) or not article:
-        return "missing field 'article' (the article id)"
-    if article not in known:
-        return f"unknown article '{shown(article)}' (known: {', '.join(known) or 'none'})"
-    if "question" in obj:
-        return Pending(article, "qa", {"type": "other", **obj}, origin)
-    if "style" in obj or "text" in obj:
-        return Pending(article, "summary", obj, origin)
-    return "neither a QA item ('question', ...) nor a summary ('style', 'text')"

@@ -1,7 +1,8 @@
 """Summarization: the model summarizes each article once per requested style.
 
-An item is one (article, style) pair; its references are every gold summary of that style for
-that article. The output is split into sentences (one a line, so ROUGE-Lsum sees them) and
+An item is one (article, style) pair; its references are the gold summaries of that style for
+that article whose source is listed in `reference_sources` (by default only the `written` ones:
+the source's own headline is kept as data but is not a reference). The output is split into sentences (one a line, so ROUGE-Lsum sees them) and
 scored with ROUGE through rouge_score (see docs/metrics.md).
 """
 
@@ -14,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
-from harness.gold import STYLES
+from harness.gold import STYLES, SUMMARY_SOURCES
 from harness.metrics import ROUGE_TYPES, TOKENIZERS
 from harness.tasks._base import EvalItem, Metric, Scored, Task
 from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
@@ -45,6 +46,7 @@ def _rouge(kind: str) -> Metric:
 ROUGE1, ROUGE2, ROUGE_L, ROUGE_LSUM = (_rouge(kind) for kind in ROUGE_TYPES)
 
 SummaryStyle = Literal[STYLES]
+SummarySource = Literal[SUMMARY_SOURCES]
 SummaryMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "summarization"))]
 
 
@@ -61,6 +63,11 @@ class SummarizationOptions(TaskOptions):
     )
     styles: list[SummaryStyle] = Field(
         default_factory=lambda: list(STYLES), min_length=1, description="Summary styles to evaluate."
+    )
+    reference_sources: list[SummarySource] = Field(
+        default_factory=lambda: ["written"], min_length=1,
+        description="Which gold summaries are references, by their `source`: written (by a person, as a "
+                    "reference) and/or source-headline (the source's own headline).",
     )
     metrics: list[SummaryMetricName] = Field(
         default_factory=lambda: list(ROUGE_TYPES),
@@ -79,7 +86,7 @@ class SummarizationOptions(TaskOptions):
     )
     extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
 
-    _unique = field_validator("styles", "metrics")(check_unique)
+    _unique = field_validator("styles", "reference_sources", "metrics")(check_unique)
 
     @field_validator("max_new_tokens")
     @classmethod
@@ -98,7 +105,8 @@ class SummarizationTask(Task):
     def items(self, gold: Any, options: SummarizationOptions, limit: int | None) -> list[EvalItem]:
         references: dict[tuple[str, str], list[str]] = defaultdict(list)
         for summary in gold.summaries:
-            references[(summary.article_id, summary.style)].append(summary.text)
+            if summary.source in options.reference_sources:
+                references[(summary.article_id, summary.style)].append(summary.text)
         items = []
         for article in gold.articles.values():
             for style in options.styles:
@@ -127,6 +135,7 @@ class SummarizationTask(Task):
     def scoring_options(self, options: SummarizationOptions) -> dict[str, Any]:
         return {
             "engine": "rouge_score", "use_stemmer": options.use_stemmer, "tokenizer": options.tokenizer,
+            "reference_sources": list(options.reference_sources),
             "multi_reference": "per ROUGE type, the reference with the best F1 (rouge_score score_multi)",
             "sentence_splitter": "harness.metrics.split_sentences; predictions one sentence a line for rougeLsum",
             "value": "F1",

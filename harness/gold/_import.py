@@ -1,0 +1,157 @@
+"""`harness gold import`: many items or articles at once, all or nothing, from
+- jsonl: one gold item a line (`article` names an existing article);
+- squad: SQuAD v1.1 / v2.0 JSON (see _squad), one new article per paragraph;
+- summaries: one document a line, `{"id", "article", "references": [...]}` as CNN/DailyMail and
+  XSum exports have it; each becomes an article whose references are `written` summaries of
+  the style given with --style.
+Files are read before the gold directory is locked (an import file may be a pipe).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import HarnessError, shown
+
+from ._articles import ImportOptions, article_text, new_meta, slug
+from ._files import gold_root, read_input
+from ._read import NotJSON, parse_json
+from ._rules import STYLES, GoldInvalid, Problem, more
+from ._squad import parse_squad
+from ._write import NewArticle, Pending, add_items, known_articles
+
+FORMATS = ("jsonl", "squad", "summaries")
+_LEAD = "nothing imported"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import added (or would add): the new article ids and the item records as written."""
+
+    articles: list[str]
+    records: list[dict]
+
+
+def import_items(gold_dir: str | os.PathLike, file: str | os.PathLike, dry_run: bool = False) -> list[dict]:
+    """Append every item of a JSONL file to existing articles, or none of them; the records."""
+    root = gold_root(gold_dir)
+    text, where = read_input(Path(file), "import file", _LEAD)
+    pendings = _jsonl_items(text, where, known_articles(root))
+    return add_items(root, pendings, dry_run) if pendings else []
+
+
+def import_dataset(gold_dir: str | os.PathLike, file: str | os.PathLike, format: str,
+                   options: ImportOptions = ImportOptions(), dry_run: bool = False) -> Imported:
+    """Create the articles and items of a SQuAD JSON or summaries JSONL file, all or nothing."""
+    root = gold_root(gold_dir)
+    if format == "summaries" and options.style not in STYLES:
+        raise HarnessError(f"import --format summaries needs --style, one of {', '.join(STYLES)} (one_sentence "
+                           "for XSum-like one-line references, short for CNN/DailyMail highlights)", exit_code=2)
+    text, where = read_input(Path(file), "import file", _LEAD)
+    parse = parse_squad if format == "squad" else _documents
+    articles, pendings = parse(text, where, options)
+    records = add_items(root, pendings, dry_run, articles)
+    return Imported([a.id for a in articles], records)
+
+
+# -- jsonl ---------------------------------------------------------------------------------------
+
+def _jsonl_items(text: str, where: str, known: list[str]) -> list[Pending]:
+    pendings, problems = [], []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            result = _jsonl_line(line, known, f"{where}:{number}")
+            if isinstance(result, Pending):
+                pendings.append(result)
+            else:
+                problems.append(Problem(where, number, result))
+    if problems:
+        raise GoldInvalid(f"{_LEAD}: {problems[0]}" + more(len(problems)), problems)
+    return pendings
+
+
+def _jsonl_line(line: str, known: list[str], origin: str) -> Pending | str:
+    """A Pending item, or the message saying why the line cannot be one. A QA item's type and
+    reasoning default to description and lookup, as with add-qa."""
+    try:
+        obj = parse_json(line)
+    except NotJSON as error:
+        return error.message
+    if not isinstance(obj, dict):
+        return "expected a JSON object"
+    article = obj.pop("article", None)
+    if not isinstance(article, str) or not article:
+        return "missing field 'article' (the article id)"
+    if article not in known:
+        return f"unknown article '{shown(article)}' (known: {', '.join(known) or 'none'})"
+    if "question" in obj:
+        defaults = {"type": "description", "reasoning": "lookup"}
+        if obj.get("type") == "unanswerable":
+            defaults["plausible_answers"] = []
+        return Pending(article, "qa", {**defaults, **obj}, origin)
+    if "style" in obj or "text" in obj:
+        return Pending(article, "summary", {"source": "written", **obj}, origin)
+    return "neither a QA item ('question', ...) nor a summary ('style', 'text')"
+
+
+# -- summaries (documents with references) -------------------------------------------------------
+
+_DOCUMENT_FIELDS = ("id", "article", "references")
+
+
+def _documents(text: str, where: str, options: ImportOptions) -> tuple[list[NewArticle], list[Pending]]:
+    articles, pendings, problems, lines = [], [], [], {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            article, references = _document(line, f"{where}:{number}", options, lines, number)
+        except ValueError as error:
+            problems.append(Problem(where, number, str(error)))
+            continue
+        articles.append(article)
+        pendings += [Pending(article.id, "summary", ref, article.origin) for ref in references]
+    if problems:
+        raise GoldInvalid(f"{_LEAD}: {problems[0]}" + more(len(problems)), problems)
+    return articles, pendings
+
+
+def _document(line: str, origin: str, options: ImportOptions, lines: dict[str, int],
+              number: int) -> tuple[NewArticle, list[dict]]:
+    """One document line as a new article (id: the slug of its id) and its reference records."""
+    try:
+        obj = parse_json(line)
+    except NotJSON as error:
+        raise ValueError(error.message) from None
+    if not isinstance(obj, dict) or sorted(obj) != sorted(_DOCUMENT_FIELDS):
+        raise ValueError(f"expected an object with exactly the fields {', '.join(_DOCUMENT_FIELDS)}")
+    doc_id, body, references = obj["id"], obj["article"], obj["references"]
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or not str(doc_id).strip():
+        raise ValueError("'id' must be a non-empty string or a number")
+    if not isinstance(body, str) or not isinstance(references, list) or not references \
+            or not all(isinstance(r, str) and r.strip() for r in references):
+        raise ValueError("'article' must be a string and 'references' a non-empty list of non-empty strings")
+    article_id = slug(str(doc_id))
+    if article_id in lines:
+        raise ValueError(f"id '{shown(doc_id)}' gives the article id '{article_id}', as line {lines[article_id]} does")
+    lines[article_id] = number
+    try:
+        text = article_text(body, origin)
+    except HarnessError as error:
+        raise ValueError(error.message.removeprefix(f"{origin}: ")) from None
+    meta = new_meta(article_id, f"Imported with `harness gold import --format summaries`: document '{doc_id}'.",
+                    source=options.source or "a summarization dataset", license=options.license)
+    records = [{"style": options.style, "text": _reference_text(r, options.style), "source": "written",
+                "source_id": str(doc_id)} for r in references]
+    return NewArticle(article_id, text, meta, origin), records
+
+
+def _reference_text(reference: str, style: str) -> str:
+    """A headline on one line; other styles one sentence a line (harness.metrics.split_sentences)."""
+    if style == "headline":
+        return " ".join(reference.split())
+    from harness.metrics import split_sentences
+
+    return "\n".join(" ".join(sentence.split()) for sentence in split_sentences(reference))

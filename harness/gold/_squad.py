@@ -1,0 +1,202 @@
+"""SQuAD-format JSON (v1.1 and v2.0) in and out of the gold set.
+
+Import: one gold article per paragraph context, id `squad-<slug of the title>-p<paragraph
+index, 3+ digits>`; one QA item per question, the SQuAD id kept as `source_id`; every answer
+distinct after SQuAD normalization kept, the first as the canonical one; evidence the
+sentence(s) of the context containing the first answer; type and reasoning `unlabeled`
+(`unanswerable` for is_impossible, with the plausible answers). Export writes SQuAD v2.0.
+docs/gold.md has the details.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from harness.errors import HarnessError, shown
+from harness.text import normalize_answer
+
+from ._across import answer_occurs
+from ._articles import ImportOptions, new_meta, slug
+from ._model import Gold, sentence_spans
+from ._read import NotJSON, parse_json
+from ._write import NewArticle, Pending
+
+_OTHER_WHITESPACE = re.compile(r"[^\S ]")  # whitespace other than the space: one for one, offsets kept
+
+
+class _Malformed(Exception):
+    """The file is not SQuAD JSON: `path` is the JSON path of the first wrong value."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+
+
+def parse_squad(text: str, where: str, options: ImportOptions) -> tuple[list[NewArticle], list[Pending]]:
+    """The new articles and QA items of a SQuAD JSON file; HarnessError (exit 2) naming the JSON
+    path of the first malformed value."""
+    try:
+        root = parse_json(text)
+    except NotJSON as error:
+        raise HarnessError(f"nothing imported: {where}: {error.message}", exit_code=2) from None
+    try:
+        return _Importer(where, options).run(root)
+    except _Malformed as error:
+        raise HarnessError(f"nothing imported: {where}: {error}", exit_code=2) from None
+
+
+class _Importer:
+    def __init__(self, where: str, options: ImportOptions):
+        self.where, self.options = where, options
+        self.articles: list[NewArticle] = []
+        self.pendings: list[Pending] = []
+        self.bases: dict[str, int] = {}
+        self.question_ids: dict[str, str] = {}
+
+    def run(self, root: object) -> tuple[list[NewArticle], list[Pending]]:
+        for i, entry in enumerate(_get(root, "data", list, "")):
+            path = f"data[{i}]"
+            title = _get(entry, "title", str, path)
+            base = self._base_id(title)
+            for j, paragraph in enumerate(_get(entry, "paragraphs", list, path)):
+                self._paragraph(paragraph, f"{path}.paragraphs[{j}]", f"{base}-p{j:03d}", title, j)
+        return self.articles, self.pendings
+
+    def _base_id(self, title: str) -> str:
+        """squad-<slug>; a second title with the same slug gets -2, a third -3, in file order."""
+        base = f"squad-{slug(title)}"
+        self.bases[base] = self.bases.get(base, 0) + 1
+        return base if self.bases[base] == 1 else f"{base}-{self.bases[base]}"
+
+    def _paragraph(self, paragraph: object, path: str, article_id: str, title: str, index: int) -> None:
+        context = _get(paragraph, "context", str, path)
+        text, shift = _article_text(context)
+        if not text.strip():
+            raise _Malformed(f"{path}.context", "empty context")
+        origin = (f"Imported with `harness gold import --format squad`: the context of paragraph {index} "
+                  f"of the article titled '{title}'.")
+        meta = new_meta(article_id, origin, title, self.options.source or "a SQuAD-format dataset",
+                        license=self.options.license)
+        self.articles.append(NewArticle(article_id, text, meta, f"{self.where} {path}"))
+        spans = sentence_spans(text)
+        for k, qa in enumerate(_get(paragraph, "qas", list, path)):
+            record = self._question(qa, f"{path}.qas[{k}]", text, shift, spans)
+            self.pendings.append(Pending(article_id, "qa", record, f"{self.where} {path}.qas[{k}]"))
+
+    def _question(self, qa: object, path: str, text: str, shift: int, spans: list[tuple[int, int]]) -> dict:
+        source_id = _get(qa, "id", str, path)
+        if source_id in self.question_ids:
+            raise _Malformed(f"{path}.id", f"'{shown(source_id)}' is also the id of {self.question_ids[source_id]}")
+        self.question_ids[source_id] = path
+        question = _get(qa, "question", str, path)
+        answers = [_answer(a, f"{path}.answers[{n}]") for n, a in enumerate(_get(qa, "answers", list, path))]
+        plausible = [_answer(a, f"{path}.plausible_answers[{n}]")
+                     for n, a in enumerate(_get(qa, "plausible_answers", list, path, required=False) or [])]
+        impossible = _get(qa, "is_impossible", bool, path, required=False)
+        answers = [a for a in answers if normalize_answer(a[0])]  # as the official evaluation does
+        if impossible or not answers:
+            return {"question": question, "answers": [], "evidence": [], "type": "unanswerable",
+                    "reasoning": "unlabeled", "plausible_answers": _distinct([t for t, _ in plausible], str),
+                    "source_id": source_id}
+        canonical, start = answers[0]
+        start -= shift
+        if text[start: start + len(canonical)] != canonical:
+            raise _Malformed(f"{path}.answers[0].answer_start",
+                             f"the context does not read '{shown(canonical)}' at offset {start + shift}")
+        return {"question": question, "answers": _distinct([t for t, _ in answers], normalize_answer),
+                "evidence": _evidence(text, spans, start, canonical), "type": "unlabeled",
+                "reasoning": "unlabeled", "source_id": source_id}
+
+
+def _article_text(context: str) -> tuple[str, int]:
+    """The context as one article.txt paragraph, and how many leading characters were cut:
+    line breaks and other whitespace become spaces one for one, so answer offsets still hold."""
+    flat = _OTHER_WHITESPACE.sub(" ", context)
+    stripped = flat.lstrip(" ")
+    return stripped.rstrip(" ") + "\n", len(flat) - len(stripped)
+
+
+def _evidence(text: str, spans: list[tuple[int, int]], start: int, answer: str) -> list[str]:
+    """The sentence(s) the answer lies in; when the answer starts inside a word there, the answer
+    itself as a second span, so the canonical answer occurs in the evidence."""
+    end = start + len(answer)
+    touched = [(s, e) for s, e in spans if s < end and e > start]
+    sentence = text[touched[0][0]: touched[-1][1]] if touched else answer
+    return [sentence] if answer_occurs(answer, sentence) else [sentence, answer]
+
+
+def _answer(value: object, path: str) -> tuple[str, int]:
+    answer_text = _get(value, "text", str, path)
+    start = _get(value, "answer_start", int, path)
+    if start < 0:
+        raise _Malformed(f"{path}.answer_start", f"must be a whole number >= 0, got {start}")
+    return answer_text, start
+
+
+def _distinct(texts: list[str], key) -> list[str]:
+    """The texts in order, each the first of those with the same key."""
+    seen: set[str] = set()
+    kept = []
+    for text in texts:
+        if key(text) not in seen:
+            seen.add(key(text))
+            kept.append(text)
+    return kept
+
+
+_SHAPE_NAMES = {list: "a list", str: "a string", bool: "true or false", int: "a whole number"}
+
+
+def _get(obj: object, key: str, shape: type, path: str, required: bool = True) -> Any:
+    """obj[key], of the given JSON shape; _Malformed naming the JSON path otherwise."""
+    where = f"{path}.{key}" if path else key
+    if not isinstance(obj, dict):
+        raise _Malformed(path or "(top level)", "expected a JSON object")
+    if key not in obj:
+        if required:
+            raise _Malformed(where, "missing")
+        return None
+    value = obj[key]
+    if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
+        raise _Malformed(where, f"must be {_SHAPE_NAMES[shape]}, got {shown(json.dumps(value)[:40])}")
+    return value
+
+
+# -- export --------------------------------------------------------------------------------------
+
+def export_squad(gold: Gold) -> dict:
+    """The gold QA items as SQuAD v2.0 JSON: one entry per meta.json title (in article id order),
+    one paragraph per article, qas in file order (id: the source_id, else the gold id)."""
+    by_article: dict[str, list] = {}
+    for item in gold.qa:
+        by_article.setdefault(item.article_id, []).append(item)
+    entries: dict[str, list] = {}
+    for article_id in sorted(gold.articles, key=_natural):
+        article = gold.articles[article_id]
+        context = article.text.rstrip("\n")
+        qas = [_squad_qa(item, context) for item in by_article.get(article_id, [])]
+        entries.setdefault(article.meta["title"], []).append({"context": context, "qas": qas})
+    return {"version": "v2.0", "data": [{"title": t, "paragraphs": p} for t, p in entries.items()]}
+
+
+def _squad_qa(item: Any, context: str) -> dict:
+    qa = {"question": item.question, "id": item.source_id or item.id,
+          "answers": [{"text": a, "answer_start": _start(a, item, context, n == 0)} for n, a in enumerate(item.answers)],
+          "is_impossible": not item.answers}
+    if not item.answers:
+        qa["plausible_answers"] = [{"text": t, "answer_start": context.find(t)} for t in item.plausible_answers]
+    return qa
+
+
+def _start(answer: str, item: Any, context: str, canonical: bool) -> int:
+    """Where an answer stands in the context: the canonical one inside its first evidence span,
+    an alias at its first occurrence; -1 when it does not occur verbatim."""
+    if canonical and item.evidence and answer in item.evidence[0]:
+        return context.find(item.evidence[0]) + item.evidence[0].find(answer)
+    return context.find(answer)
+
+
+def _natural(article_id: str) -> list:
+    """Sort key: digit runs compare as numbers (p999 before p1000)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", article_id)]
