@@ -10,7 +10,7 @@ from harness.gold import (GoldInvalid, gold_hash, gold_stats, load_gold, qa_data
                           summarize_counts, validate_gold)
 from harness.gold._model import GoldTree
 from harness.gold._read import tree_hash
-from test_gold_support import ARTICLE_TEXT, PARAGRAPHS, QA, make_gold, qa_record
+from test_gold_support import ARTICLE_TEXT, PARAGRAPHS, QA, SUMMARIES, make_gold, qa_record
 
 SHIPPED_GOLD = Path(__file__).resolve().parents[1] / "gold"
 
@@ -113,3 +113,22 @@ def test_stats_and_counts(tmp_path):
         "  test-article: 3 of 4 paragraphs have a question",
         "    no question: paragraph 4 (line 7): Critics said the plan would be a win for",
     ]
+
+
+def test_summarization_references_are_the_written_summaries_unless_configured(tmp_path):
+    from pydantic import ValidationError
+
+    from harness.tasks.summarization import SummarizationOptions, SummarizationTask
+
+    headline = {"id": "test-article-s004", "style": "headline", "text": "Norland joins summit", "source": "source-headline"}
+    gold = load_gold(make_gold(tmp_path, summaries=[*SUMMARIES, headline]))
+    task = SummarizationTask()
+    items = task.items(gold, SummarizationOptions(), None)
+    assert [(i.id, i.references) for i in items][0] == ("test-article/headline", ("Norland sends envoys to Tokyo",))
+    both = task.items(gold, SummarizationOptions(reference_sources=["written", "source-headline"]), None)
+    assert both[0].references == ("Norland sends envoys to Tokyo", "Norland joins summit")
+    only = task.items(gold, SummarizationOptions(reference_sources=["source-headline"]), None)
+    assert [i.id for i in only] == ["test-article/headline"]
+    assert task.scoring_options(SummarizationOptions())["reference_sources"] == ["written"]
+    with pytest.raises(ValidationError, match="reference_sources"):
+        SummarizationOptions(reference_sources=["tweet"])

@@ -27,13 +27,21 @@ _TRUNCATED_FIELDS = ("paragraph", "offset", "text")
 
 # -- qa.jsonl ------------------------------------------------------------------------------------
 
+def _item_basics(obj: object, kind: str, article_id: str, texts: tuple[str, ...]) -> tuple[bool, list[str]]:
+    """(False, problems) when the record's shape is wrong (nothing more can be checked), else
+    (True, problems) of its empty text fields and its id."""
+    fields, optional = (QA_FIELDS, QA_OPTIONAL) if kind == "qa" else (SUMMARY_FIELDS, SUMMARY_OPTIONAL)
+    messages = check_fields(obj, fields, optional)
+    if messages:
+        return False, messages
+    return True, empty_fields(obj, texts) + check_id(obj["id"], article_id, kind)
+
+
 def check_qa(obj: object, article_id: str) -> list[str]:
     """Every problem of one qa.jsonl record that can be seen without the rest of the gold set."""
-    messages = check_fields(obj, QA_FIELDS, QA_OPTIONAL)
-    if messages:
+    readable, messages = _item_basics(obj, "qa", article_id, ("id", "question", "type", "reasoning", "source_id"))
+    if not readable:
         return messages
-    messages = empty_fields(obj, ("id", "question", "type", "reasoning", "source_id"))
-    messages += check_id(obj["id"], article_id, "qa")
     messages += _labels(obj)
     messages += _answers(obj["answers"])
     messages += [f"evidence[{i}] is empty" for i, span in enumerate(obj["evidence"]) if not span.strip()]
@@ -98,11 +106,9 @@ def _answerability(obj: dict) -> list[str]:
 
 def check_summary(obj: object, article_id: str) -> list[str]:
     """Every problem of one summaries.jsonl record that can be seen on its own."""
-    messages = check_fields(obj, SUMMARY_FIELDS, SUMMARY_OPTIONAL)
-    if messages:
+    readable, messages = _item_basics(obj, "summary", article_id, ("id", "style", "text", "source", "source_id"))
+    if not readable:
         return messages
-    messages = empty_fields(obj, ("id", "style", "text", "source", "source_id"))
-    messages += check_id(obj["id"], article_id, "summary")
     if obj["style"].strip() and obj["style"] not in STYLES:
         messages.append(f"unknown style '{shown(obj['style'])}' (allowed: {', '.join(STYLES)})")
     if obj["source"].strip() and obj["source"] not in SUMMARY_SOURCES:

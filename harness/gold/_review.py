@@ -230,9 +230,10 @@ def is_content(paragraph: str) -> bool:
 
 
 def novel_words(text: str, known_stems: set[str]) -> list[str]:
-    """The words of `text` (lower-case) whose Porter stem no word of the article has, in order."""
+    """The words of `text` (lower-case, two characters or more) whose Porter stem no word of the
+    article has, in order."""
     found: list[str] = []
-    for word in re.findall(r"[a-z0-9]+", text.lower()):
+    for word in re.findall(r"[a-z0-9]{2,}", text.lower()):
         stems = _stems(word)
         if stems and stems[0] not in known_stems and word not in found:
             found.append(word)
