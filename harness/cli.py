@@ -82,6 +82,11 @@ def _gold_add_article(args: argparse.Namespace) -> int:
 def _gold_import(args: argparse.Namespace) -> int:
     from harness.gold import ImportOptions, import_dataset, import_items
 
+    given = [f"--{name}" for name in ("style", "source", "license") if getattr(args, name) is not None]
+    allowed = {"jsonl": [], "squad": ["--source", "--license"], "summaries": ["--style", "--source", "--license"]}
+    wrong = [flag for flag in given if flag not in allowed[args.format]]
+    if wrong:
+        raise HarnessError(f"{', '.join(wrong)} does not apply to --format {args.format}", exit_code=2)
     if args.format == "jsonl":
         _print_added(import_items(args.gold, args.file, dry_run=args.dry_run), args.dry_run)
         return 0

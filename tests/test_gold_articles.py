@@ -61,6 +61,7 @@ def test_add_qa_and_add_summary_work_on_a_new_article(gold, tmp_path):
 @pytest.mark.parametrize("article_id, content, options, expected, code", [
     ("Bad_Id", RAW, {}, "cannot add article: article id 'Bad_Id' is not lower-case letters, digits and hyphens", 2),
     ("test-article", RAW, {}, "already exists", 2),
+    ("../evil", RAW, {}, "cannot add article: article id '../evil' is not lower-case letters", 2),
     ("copy", ARTICLE_TEXT, {}, "is the same text as that of 'test-article'", 2),
     ("empty", " \n\n \t\n", {}, "story.txt: no text (an article needs at least one paragraph)", 2),
     ("control", "A bell\x07 rang.\n", {}, "story.txt: contains the character \\x07 at offset 6", 2),
@@ -136,3 +137,14 @@ def test_import_summaries_needs_a_style(gold):
     with pytest.raises(HarnessError, match="import --format summaries needs --style") as caught:
         import_dataset(gold, SAMPLE, "summaries")
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--style", "short"], "error: --style does not apply to --format jsonl\n"),
+    (["--format", "squad", "--style", "short"], "error: --style does not apply to --format squad\n"),
+    (["--format", "summaries"], "error: import --format summaries needs --style, one of headline, one_sentence, short"),
+])
+def test_cli_import_flags_that_do_not_apply(gold, args, expected):
+    done = subprocess.run([sys.executable, "-m", "harness.cli", "gold", "import", "--gold", gold, SAMPLE, *args],
+                          capture_output=True, text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 2 and done.stderr.startswith(expected), done.stderr

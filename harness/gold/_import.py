@@ -46,6 +46,9 @@ def import_dataset(gold_dir: str | os.PathLike, file: str | os.PathLike, format:
                    options: ImportOptions = ImportOptions(), dry_run: bool = False) -> Imported:
     """Create the articles and items of a SQuAD JSON or summaries JSONL file, all or nothing."""
     root = gold_root(gold_dir)
+    if format not in ("squad", "summaries"):
+        raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: squad, summaries; "
+                           "gold items in JSONL go through import_items)", exit_code=2)
     if format == "summaries" and options.style not in STYLES:
         raise HarnessError(f"import --format summaries needs --style, one of {', '.join(STYLES)} (one_sentence "
                            "for XSum-like one-line references, short for CNN/DailyMail highlights)", exit_code=2)

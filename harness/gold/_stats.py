@@ -136,11 +136,14 @@ def summarization_dataset(gold: Gold, sources: tuple[str, ...] = ("written",)):
         "style": datasets.Value("string"), "references": datasets.Sequence(datasets.Value("string")),
         "article": datasets.Value("string"),
     })
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for summary in gold.summaries:
+        if summary.source in sources:
+            grouped.setdefault((summary.article_id, summary.style), []).append(summary.text)
     rows = []
     for article_id, article in sorted(gold.articles.items()):
         for style in STYLES:
-            references = [s.text for s in gold.summaries
-                          if s.article_id == article_id and s.style == style and s.source in sources]
+            references = grouped.get((article_id, style))
             if references:
                 rows.append({"id": f"{article_id}/{style}", "article_id": article_id, "style": style,
                              "references": references, "article": article.text})

@@ -94,8 +94,7 @@ def add_items(gold_dir: str | os.PathLike, pendings: list[Pending], dry_run: boo
     """Create `new_articles` and append `pendings`, all or nothing; the records as written."""
     root = gold_root(gold_dir)
     new_ids = {article.id for article in new_articles}
-    for article in sorted({p.article for p in pendings} - new_ids):
-        _check_article(root, article)
+    _check_articles(root, {p.article for p in pendings} - new_ids)
     with gold_lock(root):  # reading the tree never blocks, so the lock is never held waiting on input
         tree = read_tree(root)
         base = _with_new_articles(tree, new_articles)
@@ -133,12 +132,13 @@ def _with_new_articles(tree: GoldTree, new_articles: list[NewArticle]) -> GoldTr
     return tree.with_files(files)
 
 
-def _check_article(root: Path, article: str) -> None:
-    """Only an existing article directory: the id is never turned into a path before this."""
+def _check_articles(root: Path, articles: set[str]) -> None:
+    """Only existing article directories: an id is never turned into a path before this."""
     known_ids = known_articles(root)
-    if article not in known_ids:
+    unknown = sorted(articles - set(known_ids))
+    if unknown:
         known = ", ".join(known_ids) or "none"
-        raise HarnessError(f"unknown article '{shown(article)}' in {root} (known: {known})", exit_code=2)
+        raise HarnessError(f"unknown article '{shown(unknown[0])}' in {root} (known: {known})", exit_code=2)
 
 
 def _rejected(problems: list[Problem], plan: Plan, root: Path, new_articles: dict[str, str]) -> GoldInvalid:
