@@ -43,6 +43,22 @@ def _gold_review(args: argparse.Namespace) -> int:
     return 0 if review.passed else 1
 
 
+def _gold_agreement(args: argparse.Namespace) -> int:
+    from harness.gold import load_gold
+    from harness.run import format_agreement, measure_agreement
+    from harness.tasks import QAOptions
+
+    if args.config is not None:
+        from harness.config import load_config
+
+        options = load_config(args.config).tasks.qa or QAOptions()
+    else:
+        options = QAOptions()
+    results = measure_agreement(load_gold(args.gold), args.split, options)
+    print(format_agreement(results, args.split))
+    return 0
+
+
 def _print_added(items: list[dict], dry_run: bool) -> None:
     verb = "would add" if dry_run else "added"
     for item in items:
@@ -237,6 +253,10 @@ def _add_gold_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=["squad"], required=True, help="squad: SQuAD v2.0 JSON")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     command("migrate", _gold_migrate, "rewrite gold files from the v1 format to v2", dry_run=True)
+    agreement = command("agreement", _gold_agreement, "how far each QA metric agrees with the human judgments")
+    agreement.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+    agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
+                                                       "from this config")
 
 
 def _add_run_parser(commands: argparse._SubParsersAction) -> None:

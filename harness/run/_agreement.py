@@ -1,6 +1,6 @@
-"""How far each QA metric agrees with a person: the human-judged answers of the gold set
-(gold/<article>/judgments.jsonl) are replayed through the QA task's scoring, and each metric's
-verdict is compared with the human label.
+"""How far each QA metric agrees with a person (`harness gold agreement`): the human-judged
+answers of the gold set (gold/<article>/judgments.jsonl) are replayed through the QA task's
+scoring (and a configured model judge), and each metric's verdict is compared with the label.
 
 A metric's verdict on one answer: exact_match = 1, f1 >= F1_THRESHOLD, correct = 1, a judge
 says CORRECT. Reported per metric: agreement (share of answers where verdict = label), Cohen's
@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
+
+from harness.errors import HarnessError, shown
+from harness.run._judge import judge_given
 
 F1_THRESHOLD = 0.5
 VERDICTS: dict[str, Callable[[dict[str, Any]], bool]] = {
@@ -73,25 +76,55 @@ class MetricAgreement:
                                                    judged.reason, rule))
 
 
-def agreement(judgments: Sequence[Any], questions: dict[str, Any], options: Any,
-              judge_verdicts: dict[tuple[str, str], tuple[bool, str]] | None = None) -> list[MetricAgreement]:
-    """Each metric's agreement with the human labels. `questions` maps a QA id to its gold item
-    (question, answers); `options` are the QA task's options (extraction, abstain phrase);
-    `judge_verdicts` maps (id, prediction) to a model judge's (verdict, raw output), if any."""
-    from harness.tasks.qa import QATask, qa_item
+def measure_agreement(gold: Any, split: str, options: Any) -> list[MetricAgreement]:
+    """Each QA metric's agreement with the human labels of `split` ("dev", "heldout" or "all").
+    `options` are the QA task's options (extraction, abstain phrase, judge); with a judge, it
+    grades every judged answer (cached like any generation)."""
+    from harness.tasks.qa import qa_item
+
+    judgments = [j for j in gold.judgments if split in ("all", j.split)]
+    if not judgments:
+        raise HarnessError(f"{gold.path}: no human judgments{'' if split == 'all' else f' in split {split!r}'} "
+                           "(gold/<article>/judgments.jsonl)")
+    questions = {q.id: q for q in gold.qa}
+    items = [qa_item(questions[j.id]) for j in judgments]
+    verdicts = judge_given(items, [j.prediction for j in judgments], options) if options.judge else None
+    return agreement(judgments, items, options, verdicts)
+
+
+def agreement(judgments: Sequence[Any], items: Sequence[Any], options: Any,
+              judge_verdicts: Sequence[Any] | None = None) -> list[MetricAgreement]:
+    """Each metric's agreement with the labels; `items` are the judged answers' QA items, in
+    order, and `judge_verdicts` a model judge's verdicts on them, if any."""
+    from harness.tasks.qa import QATask
 
     task = QATask()
-    options = options.model_copy(update={"metrics": ["exact_match", "f1", "correct"]})
+    options = options.model_copy(update={"metrics": ["exact_match", "f1", "correct"], "judge": None})
     results = {name: MetricAgreement(name) for name in VERDICTS}
     if judge_verdicts is not None:
         results["judge"] = MetricAgreement("judge")
-    for judged in judgments:
-        item = qa_item(questions[judged.id])
+    for index, (judged, item) in enumerate(zip(judgments, items)):
         scored = task.score(item, judged.prediction, options)
         rules = scored.extra.get("reasons", {})
         for name, decide in VERDICTS.items():
             results[name].add(judged, decide(scored.scores), rules.get(name, f"answer {scored.answer!r}"))
         if judge_verdicts is not None:
-            verdict, raw = judge_verdicts[(judged.id, judged.prediction)]
-            results["judge"].add(judged, verdict, f"judge said {raw!r}")
+            results["judge"].add(judged, judge_verdicts[index].correct, judge_verdicts[index].rule)
     return list(results.values())
+
+
+def format_agreement(results: Sequence[MetricAgreement], split: str) -> str:
+    """The table of every metric, then each metric's disagreements, as text for the terminal."""
+    n = results[0].n if results else 0
+    lines = [f"agreement with {n} human judgments (split: {split})", "",
+             f"{'metric':<12} {'agreement':>9} {'kappa':>6} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}"]
+    for r in results:
+        lines.append(f"{r.metric:<12} {r.agreement:>9.3f} {r.kappa:>6.3f} {r.true_positive:>4} "
+                     f"{r.false_positive:>4} {r.false_negative:>4} {r.true_negative:>4}")
+    lines.append("(TP: metric and person say correct; FP: the metric says correct, the person wrong; "
+                 "FN: the reverse)")
+    for r in results:
+        lines += ["", f"{r.metric}: {len(r.disagreements)} disagreement(s)"]
+        lines += [f"  {'FP' if d.metric else 'FN'} {d.id}: {shown(d.prediction, 100)} | person: "
+                  f"{shown(d.reason, 80)} | metric: {shown(d.rule, 80)}" for d in r.disagreements]
+    return "\n".join(lines)
