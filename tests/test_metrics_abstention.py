@@ -7,6 +7,7 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.metrics import ABSTENTION_PATTERNS, extract_answer, is_abstention, qa_item_scores
+from harness.metrics._abstention import MISSING_PATTERNS
 
 ABSTENTIONS = [
     "unanswerable", "Unanswerable.", "**Unanswerable**", "unanswerable - the article does not say",
@@ -20,6 +21,8 @@ ABSTENTIONS = [
     "Unfortunately, the article does not say.", "According to the article, there is no information about it.",
     "It's not in the article.", "No date is given.", "The article reports no comment from him.",
     "No, the article does not say so.",
+    "It was a U.N. resolution; the drafter isn't named.", "The article only says it could be lucrative; it gives no figure.",
+    "The article gives the amount only in tons, not dollars.", "The documents were published on a date that is not specified.",
 ]
 NOT_ABSTENTIONS = [
     "He did not say no.", "The article does not say he will, but he plans to visit Moscow.",
@@ -44,6 +47,9 @@ def test_every_pattern_is_exercised_by_an_example():
     for pattern in ABSTENTION_PATTERNS:
         regex = re.compile(pattern, re.IGNORECASE)
         assert any(regex.match(extract_answer(raw)) for raw in ABSTENTIONS), pattern
+    for pattern in MISSING_PATTERNS:
+        regex = re.compile(pattern, re.IGNORECASE)
+        assert any(regex.search(extract_answer(raw)) for raw in ABSTENTIONS), pattern
 
 
 def test_the_configured_phrase_works_whatever_it_is():

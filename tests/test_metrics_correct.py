@@ -87,7 +87,7 @@ def test_a_sentence_around_the_answer_gives_it_but_a_page_does_not():
 
 @pytest.mark.parametrize(("raw", "gold", "rule"), [
     ("China and Japan", "China", "names another candidate"),
-    ("19 months", "19 years", "gives 19 month"),
+    ("19 months", "19 years", "gives 1.583333"),
     ("Very certain; Putin has promised to help.", "not certain", "matches no accepted answer"),
 ])
 def test_another_candidate_another_unit_or_a_lost_negation_are_wrong(raw, gold, rule):
@@ -128,3 +128,29 @@ def test_aliases_of_the_gold_item_extend_the_table():
 ])
 def test_canonical_forms(text, form):
     assert answer_form(text).text == form
+
+
+@pytest.mark.parametrize(("raw", "gold", "question", "correct"), [
+    ("It has not been announced yet.", "no", "Has the exact date of the meeting been announced?", True),
+    ("The date has been announced.", "no", "Has the exact date of the meeting been announced?", False),
+    ("Moscow.", "no", "Has the exact date of the meeting been announced?", False),
+    ("The article does not say.", "no", "Has the exact date of the meeting been announced?", False),
+])
+def test_a_statement_answers_a_yes_no_question_by_its_negation(raw, gold, question, correct):
+    result = judge(extract_answer(raw), [gold], question, abstained=raw.startswith("The article does not"))
+    assert result.correct is correct, result
+
+
+@pytest.mark.parametrize(("raw", "gold"), [
+    ("nearly 18 months", "nearly a year and a half"), ("1.5 years", "18 months"),
+    ("more than 2,000 tonnes", "more than 2,000 tons"), ("50%", "50 percent"),
+])
+def test_durations_and_units_in_other_words(raw, gold):
+    assert verdict(raw, [gold]).correct
+
+
+def test_content_words_must_stand_together_and_most_of_them_may_do():
+    scattered = "Relations between North Korea and Moscow go back to the foundation of the Kim dynasty."
+    assert not verdict(scattered, ["the foundation of North Korea"], "How far back do relations go?").correct
+    assert verdict("a desire to notch a win", ["a strong desire to notch a win"], "What does Kim have?").correct
+    assert not verdict("a win", ["a strong desire to notch a win"], "What does Kim have?").correct

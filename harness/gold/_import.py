@@ -44,8 +44,8 @@ def import_items(gold_dir: str | os.PathLike, file: str | os.PathLike, dry_run: 
 
 def import_dataset(gold_dir: str | os.PathLike, file: str | os.PathLike, format: str,
                    options: ImportOptions = ImportOptions(), dry_run: bool = False) -> Imported:
-    """Create the articles and items of a SQuAD JSON or summaries JSONL file, all or nothing."""
-    root = gold_root(gold_dir)
+    """Create the articles and items of a SQuAD JSON or summaries JSONL file, all or nothing.
+    The gold directory is created when it does not exist yet (a dataset of its own)."""
     if format not in ("squad", "summaries"):
         raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: squad, summaries; "
                            "gold items in JSONL go through import_items)", exit_code=2)
@@ -55,7 +55,12 @@ def import_dataset(gold_dir: str | os.PathLike, file: str | os.PathLike, format:
     text, where = read_input(Path(file), "import file", _LEAD)
     parse = parse_squad if format == "squad" else _documents
     articles, pendings = parse(text, where, options)
-    records = add_items(root, pendings, dry_run, articles)
+    if not dry_run and not Path(gold_dir).exists():
+        try:
+            Path(gold_dir).mkdir(parents=True)
+        except OSError as error:
+            raise HarnessError(f"cannot create the gold directory {gold_dir}: {error.strerror or error}") from None
+    records = add_items(gold_root(gold_dir), pendings, dry_run, articles)
     return Imported([a.id for a in articles], records)
 
 

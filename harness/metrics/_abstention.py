@@ -6,6 +6,10 @@
 - begins with one of ABSTENTION_PATTERNS (after an optional "Sorry," / "Unfortunately," /
   "I'm afraid"), and does not go on to answer after all ("..., but it says X").
 
+or anywhere in it, a clause of MISSING_PATTERNS says the article lacks what was asked ("It was
+a U.N. resolution; the drafter isn't named.", "The article only says it could be lucrative; it
+gives no figure.").
+
 A sentence that only contains such words is not an abstention: "He did not say no.",
 "Putin cannot tell Kim what to do." The patterns are documented, with examples, in
 docs/metrics.md; both `abstention` and `correct` use this one detector.
@@ -43,9 +47,19 @@ ABSTENTION_PATTERNS: tuple[str, ...] = (
     rf"{_SOURCE} (?:says|gives|mentions|reports|names|provides|contains|includes|states) no(?:thing)?\b",
     r"(?:n/a|none given|none stated|none mentioned|no answer)(?:$|[.,;])",
 )
+# Clauses that say the article lacks the thing asked, anywhere in the answer ("...; the drafter
+# isn't named", "it gives no figure", "only in tons, not dollars").
+MISSING_PATTERNS: tuple[str, ...] = (
+    r"\b(?:is|are|was|were) not (?:specified|named|given|stated|mentioned|provided|reported|disclosed|identified)\b",
+    r"\b(?:isn't|aren't|wasn't|weren't) (?:specified|named|given|stated|mentioned|provided|reported|disclosed|identified)\b",
+    r"\b(?:gives|provides|names|mentions|reports|states|offers|lists) no (?:\w+ )?(?:figure|number|date|name|amount|"
+    r"details?|information|value|answer|time|place|reason)s?\b",
+    r"\bonly (?:gives|says|mentions|provides|reports|states|names|in)\b[^.;]*,? not\b",
+)
 _OPENER = r"^(?:(?:sorry|unfortunately|i'm afraid|i am afraid|however|well|hmm|no)[,:]?\s+)*"
 _PATTERN = re.compile(_OPENER + "(?:" + "|".join(ABSTENTION_PATTERNS) + ")", re.IGNORECASE)
 # ", but it says X" after the abstention: the model answers after all.
+_MISSING = re.compile("|".join(MISSING_PATTERNS), re.IGNORECASE)
 _GOES_ON = re.compile(r"[,;:]?\s+(?:but|however|although|though|yet|except)\b|\bbut (?:it|they|he|she) (?:say|said|says|mention)",
                       re.IGNORECASE)
 
@@ -55,5 +69,5 @@ def is_abstention(answer: str, abstain_phrase: str) -> bool:
     if says_abstain_phrase(answer, abstain_phrase):
         return True
     text = " ".join(answer.replace("\u2019", "'").split())
-    match = _PATTERN.match(text)
+    match = _PATTERN.match(text) or _MISSING.search(text)
     return bool(match) and not _GOES_ON.search(text, match.end())

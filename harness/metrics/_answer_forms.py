@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
-from harness.metrics._numbers import canonical_numbers
+from harness.metrics._numbers import canonical_numbers, number_value
 
 # Written form (matched case-sensitively, as a whole word) -> what it stands for.
 ABBREVIATIONS: dict[str, str] = {
@@ -55,6 +56,9 @@ MONTHS = {
     "dec": "december",
 }
 PREPOSITIONS = frozenset("in on at by since during from".split())
+# Spellings of one unit; durations read in years, so "18 months" = "a year and a half".
+UNIT_SPELLINGS = {"tonnes": "tons", "tonne": "ton", "metric tons": "tons", "kilometres": "kilometers",
+                  "kilometre": "kilometer", "kms": "kilometers", "km": "kilometers", "per cent": "percent"}
 ARTICLES = frozenset("a an the".split())
 
 _CONTINENTS = "(?<!North )(?<!South )(?<!Latin )(?<!Central )"  # "South America" is not the United States
@@ -71,6 +75,7 @@ _DASHES = re.compile("[\u2010-\u2015\u2212]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _NUMBER_DASH = re.compile(r"(?<=\d)\s*-\s*(?=\d)")
 _KEEP = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-")  # "10x", "2nd" stay one token
+_UNIT = re.compile("|".join(rf"(?<!\w){re.escape(u)}(?!\w)" for u in sorted(UNIT_SPELLINGS, key=len, reverse=True)))
 _QUALIFIER = re.compile(r"\b(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\b")
 
 
@@ -95,14 +100,27 @@ def answer_form(text: str) -> Form:
     text = re.sub(r"\bus\$|\$", " $ ", text.lower())
     text = re.sub(r"united states \$", " $ ", text)  # "US$" read as U.S. then $
     text = re.sub(r"'s\b|'", "", text)
+    text = _UNIT.sub(lambda m: UNIT_SPELLINGS[m.group(0)], text.replace("%", " percent"))
+    text = re.sub(r"\b(a|one) (year|month) and a half\b", r"1.5 \2s", text)
     text = _NUMBER_DASH.sub(" - ", text)
     text = re.sub(r"(?<=[^\W\d_])-(?=\w)|(?<=\d)-(?=[^\W\d_])", " ", text)  # Jong-il, 10-fold
     qualifiers = frozenset(q for q in (QUALIFIERS[m] for m in _QUALIFIER.findall(text)) if q)
     text = _QUALIFIER.sub(" ", text)
-    tokens = canonical_numbers(_KEEP.findall(text))
+    tokens = _in_years(canonical_numbers(_KEEP.findall(text)))
     tokens = [MONTHS.get(t, t) for t in tokens if t not in ARTICLES and t != "-"]
     named = _drop_titles(tokens)
     return Form(tuple(_drop_leading(named)), qualifiers, titled=len(named) < len(tokens))
+
+
+def _in_years(tokens: list[str]) -> list[str]:
+    """A number of months reads as years ("18 months" -> "1.5 years"), so durations compare."""
+    out = list(tokens)
+    for index in range(len(out) - 1):
+        value = number_value(out[index])
+        if value is not None and out[index + 1] in ("month", "months"):
+            years = (value / 12).quantize(Decimal("0.000001")).normalize()
+            out[index], out[index + 1] = format(years, "f"), "years"
+    return out
 
 
 def _drop_titles(tokens: list[str]) -> list[str]:

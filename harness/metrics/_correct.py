@@ -4,7 +4,8 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
 
 1. unanswerable item: correct only when the model abstains;
 2. empty answer: wrong;
-3. yes/no items: the polarity of the answer's leading yes or no decides;
+3. yes/no items: the answer's leading yes or no decides; without one, a statement that takes
+   up the question's words means "no" when it is negated and "yes" otherwise;
 4. the answer equals an accepted answer in canonical form, or does once spaces are ignored
    ("Chong-jin" = "Chongjin"): correct, even when it sounds like an abstention ("Unclear.");
 5. an abstention on an answerable item: wrong;
@@ -21,9 +22,13 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
      does not hold ("China and Japan" for "China"): wrong, another candidate;
    - otherwise, in an answer of at most SENTENCE_WORDS words (one sentence): correct;
 9. a title and part of an accepted name ("President Xi" for "Xi Jinping"): correct;
-10. every content word of an accepted answer (stemmed; negations count), besides the
-    question's own words and at most EXTRA_WORDS others: correct;
-11. otherwise wrong.
+10. every content word of an accepted answer (stemmed; negations count) within a run of the
+    answer a few words longer than that answer, and besides the question's own words at most
+    EXTRA_WORDS others: correct;
+11. at least MOST_WORDS of the content words of an accepted answer of three or more, the same
+    negations, in an answer at most three words longer: correct ("a desire to notch a win" for
+    "a strong desire to notch a win": three of four);
+12. otherwise wrong.
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ from harness.text import STOP_WORDS
 SENTENCE_WORDS = 60  # an answer this long or shorter is one sentence around its answer
 SHORT_LIST = 6  # "China and Japan": words of a short answer that names two candidates
 EXTRA_WORDS = 4  # content words rule 10 allows beyond an accepted answer and the question
+MOST_WORDS = 0.75  # share of an accepted answer's content words that rule 11 asks for
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none"})
+SOURCE_WORDS = frozenset({"articl", "text", "passag", "stori", "report", "say", "state"})  # stems: "the article says"
 UNITS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
     "century centuries ton tons tonne tonnes kilogram kilograms kilometer kilometers kilometre kilometres "
@@ -71,7 +78,7 @@ def judge(answer: str, references: Sequence[str], question: str, abstained: bool
     if not form.tokens:
         return Verdict(False, "empty answer")
     if _polarity(references[0]) is not None:
-        return _yes_no(answer, references[0])
+        return _yes_no(answer, references[0], question, abstained)
     forms = {reference: answer_form(reference) for reference in references}
     for reference, gold in forms.items():
         if _equal(form, gold):
@@ -99,8 +106,13 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
     for reference, gold in forms.items():
         wanted = _content(gold.tokens)
         extra = _content(form.tokens) - wanted - _content(asked.tokens)
-        if wanted and wanted <= _content(form.tokens) and len(extra) <= EXTRA_WORDS:
+        if wanted and _within(form.tokens, wanted, len(gold.tokens) + 3) and len(extra) <= EXTRA_WORDS:
             return Verdict(True, f"has every content word of '{reference}'")
+    for reference, gold in forms.items():
+        wanted, said = _content(gold.tokens), _content(form.tokens)
+        if (len(wanted) >= 3 and len(wanted & said) >= MOST_WORDS * len(wanted)
+                and wanted & NEGATIONS == said & NEGATIONS and len(form.tokens) <= len(gold.tokens) + 3):
+            return Verdict(True, f"has most content words of '{reference}'")
     return Verdict(False, "matches no accepted answer")
 
 
@@ -123,11 +135,17 @@ def _polarity(text: str) -> str | None:
     return words[0] if words and words[0] in ("yes", "no") else None
 
 
-def _yes_no(answer: str, gold: str) -> Verdict:
+def _yes_no(answer: str, gold: str, question: str, abstained: bool) -> Verdict:
     said = _polarity(answer)
-    if said is None:
+    if said is not None:
+        return Verdict(said == _polarity(gold), f"answers '{said}' to a yes/no question")
+    if abstained:
+        return Verdict(False, "abstains, but the article answers the question")
+    words = answer_form(answer).tokens
+    if not _content(words) & (_content(answer_form(question).tokens) - NEGATIONS - SOURCE_WORDS):
         return Verdict(False, "gives no yes or no to a yes/no question")
-    return Verdict(said == _polarity(gold), f"answers '{said}' to a yes/no question")
+    said = "no" if NEGATIONS & set(words) or any(w.endswith("nt") for w in words) else "yes"
+    return Verdict(said == _polarity(gold), f"a statement about the question that means '{said}'")
 
 
 def _equal(form: Form, gold: Form) -> bool:
@@ -149,11 +167,12 @@ def _guess_list(answer: str, forms: dict[str, Form]) -> bool:
 
 def _number_mismatch(form: Form, forms: dict[str, Form], asked: Form) -> str | None:
     """Why the answer's numbers are not the gold's (none of them, or another unit), or None."""
+    every = set(numbers_in(form.tokens))
     given = [n for n in numbers_in(form.tokens) if n not in numbers_in(asked.tokens)]
     for kind in (is_year, lambda n: not is_year(n)):
         wanted = {n for gold in forms.values() for n in numbers_in(gold.tokens) if kind(n)}
         said = [n for n in given if kind(n)]
-        if wanted and said and not wanted & set(said):
+        if wanted and said and not wanted & every:
             return f"gives {', '.join(said)} where the article says {', '.join(sorted(wanted))}"
     gold_units = {(n, u) for gold in forms.values() for n, u in _units(gold.tokens).items()}
     for number, unit in _units(form.tokens).items():
@@ -179,6 +198,15 @@ def _or_beside(tokens: tuple[str, ...], start: int, width: int) -> bool:
     """An "or" (or "either") within three tokens of the phrase at tokens[start:start + width]."""
     near = tokens[max(0, start - 3):start] + tokens[start + width:start + width + 3]
     return "or" in near or "either" in near
+
+
+def _within(tokens: Sequence[str], wanted: set[str], width: int) -> bool:
+    """Whether some run of at most `width` tokens holds every stem in `wanted`."""
+    stems = [_stem(t) for t in tokens]
+    for start, stem in enumerate(stems):
+        if stem in wanted and wanted <= set(stems[start:start + width]):
+            return True
+    return False
 
 
 def _content(tokens: Sequence[str]) -> set[str]:
