@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterator, Sequence
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from harness.strict import Strict, check_name
 
@@ -44,8 +44,34 @@ class ModelOptions(Strict):
     generation: GenerationOptions = Field(
         default_factory=GenerationOptions, description="Generation options for this model."
     )
+    prompts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Prompt templates of this model's own, by task (e.g. {qa: qa-completion.jinja} for a "
+                    "base model), in place of the task's prompt.",
+    )
+    _templates: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     _check_name = field_validator("name")(check_name)
+
+    def bind(self, task: str, template: Any) -> None:
+        """Keep the compiled template of prompts[task] (load_config compiles it once)."""
+        self._templates[task] = template
+
+    def template_for(self, task: str) -> Any:
+        """This model's own compiled template for `task`, or None to use the task's."""
+        if task not in self.prompts:
+            return None
+        if task not in self._templates:
+            from harness.prompts import load_template
+
+            self._templates[task] = load_template(self.prompts[task])
+        return self._templates[task]
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are: the compiled templates are derived from them."""
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None
 
 
 @dataclass(frozen=True)

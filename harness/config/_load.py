@@ -157,16 +157,27 @@ def _bind_prompts(config: EvalConfig, path: str | Path) -> list[str]:
     from harness.prompts import load_template
 
     problems = []
-    bound = [(f"tasks.{name}", options) for name, options in enabled_tasks(config).items()]
-    bound += [(f"{where}.judge", options.judge) for where, options in list(bound) if getattr(options, "judge", None)]
-    for where, options in bound:
+    tasks = enabled_tasks(config)
+    bound = [(f"tasks.{name}.prompt", options, None, options.prompt) for name, options in tasks.items()]
+    bound += [(f"tasks.{name}.judge.prompt", options.judge, None, options.judge.prompt)
+              for name, options in tasks.items() if getattr(options, "judge", None)]
+    bound += [(f"models[{index}].prompts.{task}", model, task, ref)
+              for index, model in enumerate(config.models) for task, ref in model.prompts.items()]
+    for where, owner, task, ref in bound:
+        if task is not None and task not in tasks:
+            problems.append(f"{path}: {where}: no such task in this config (it has: {', '.join(tasks)})")
+            continue
         try:
-            options.bind(load_template(options.prompt, Path(path).parent))
+            template = load_template(ref, Path(path).parent)
+            if task is None:
+                owner.bind(template)
+            else:
+                owner.bind(task, template)
         except HarnessError as exc:
-            problems.append(f"{path}: {where}.prompt: {printable(exc.message)}")
+            problems.append(f"{path}: {where}: {printable(exc.message)}")
         except (OSError, ValueError) as exc:  # a name the file system refuses (too long, NUL)
             reason = getattr(exc, "strerror", None) or "not a usable file name"
-            problems.append(f"{path}: {where}.prompt: cannot be looked up as a file: {reason}")
+            problems.append(f"{path}: {where}: cannot be looked up as a file: {reason}")
     return problems
 
 

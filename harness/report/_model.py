@@ -118,9 +118,11 @@ class ModelResult(_Part):
     revision: str | None
     model_sha256: str | None
     generation: dict[str, Any]
+    prompts: dict[str, str] | None = None  # task -> this model's own prompt template, where it has one
     runtime: dict[str, Any]
     timing: dict[str, Any]
     tasks: dict[str, TaskResult]
+    _omitted_when_none = ("prompts",)
 
 
 class Selection(_Part):

@@ -78,10 +78,10 @@ def _judge_item(judge_id: str, item: EvalItem, answer: str, judge: Any) -> EvalI
                     functools.partial(_request, judge_id, item, answer, judge), question=item.question)
 
 
-def _request(judge_id: str, item: EvalItem, answer: str, judge: Any):
+def _request(judge_id: str, item: EvalItem, answer: str, judge: Any, template: Any = None):
     from harness.backends import Request
 
-    system, prompt = judge.template.render(question=item.question or "", answers=list(item.references),
+    system, prompt = (template or judge.template).render(question=item.question or "", answers=list(item.references),
                                            prediction=answer)
     return Request(id=judge_id, task=JUDGE_TASK, prompt=prompt, system=system, article_id=item.article_id,
                    question=item.question)

@@ -63,7 +63,7 @@ def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: Pr
     identity = backend.identity()
     keys, requests = {}, {}
     for item in items:
-        request = item.request()
+        request = item.request(model_config.template_for(item.task))
         generation = generation_for(model_config, item).model_dump(mode="json")
         keys[(item.task, item.id)] = prediction_key(identity, generation, request.system, request.prompt)
         requests[(item.task, item.id)] = request

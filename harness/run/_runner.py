@@ -145,7 +145,9 @@ def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config
     result = ModelResult(
         name=model_config.name, backend=model_config.backend, model_ref=identity.get("model_ref"),
         revision=identity.get("revision"), model_sha256=identity.get("model_sha256"),
-        generation=model_config.generation.model_dump(mode="json"), runtime=model_run.runtime,
+        generation=model_config.generation.model_dump(mode="json"),
+        prompts={task: model_config.template_for(task).label for task in model_config.prompts if task in items} or None,
+        runtime=model_run.runtime,
         timing=model_run.timing, tasks=results,
     )
     clock.lap("scoring_s")

@@ -31,13 +31,14 @@ class EvalItem:
     article_id: str
     group: str  # the breakdown the report shows: QA question type, summary style
     references: tuple[str, ...]  # QA: accepted answers (() if unanswerable); summaries: reference texts
-    render: Callable[[], "Request"]
+    render: Callable[..., "Request"]  # render(template=None): the task's template, or a model's own
     question: str | None = None
     style: str | None = None
     max_new_tokens: int | None = None  # the task's own token limit for this item, over the model's
 
-    def request(self) -> "Request":
-        return self.render()
+    def request(self, template: Any = None) -> "Request":
+        """The request, rendered with the task's prompt template or, given one, a model's own."""
+        return self.render(template)
 
 
 @dataclass(frozen=True)

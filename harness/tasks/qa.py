@@ -207,7 +207,7 @@ class QATask(Task):
 
 def qa_item(qa: Any) -> EvalItem:
     """A gold question as an item to score given answers against (no prompt is rendered)."""
-    def no_request():
+    def no_request(template: Any = None):
         raise RuntimeError(f"{qa.id}: an item made to score given answers renders no prompt")
 
     return EvalItem("qa", qa.id, qa.article_id, qa.type, tuple(qa.answers), no_request, question=qa.question)
@@ -231,10 +231,10 @@ def few_shot_examples(qa: Any, candidates: Sequence[Any], options: QAOptions) ->
             for c in chosen]
 
 
-def _request(article: Any, qa: Any, options: QAOptions, candidates: Sequence[Any]):
+def _request(article: Any, qa: Any, options: QAOptions, candidates: Sequence[Any], template: Any = None):
     from harness.backends import Request
 
-    system, prompt = options.template.render(
+    system, prompt = (template or options.template).render(
         article=article.text, question=qa.question, abstain_phrase=options.abstain_phrase,
         title=article.meta.get("title", ""), examples=few_shot_examples(qa, candidates, options),
     )

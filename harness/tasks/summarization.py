@@ -147,10 +147,10 @@ class SummarizationTask(Task):
                          f"tokenizer {scoring.get('tokenizer')}, value {scoring.get('value')}")
 
 
-def _request(article: Any, style: str, options: SummarizationOptions):
+def _request(article: Any, style: str, options: SummarizationOptions, template: Any = None):
     from harness.backends import Request
 
-    system, prompt = options.template.render(article=article.text, style=style,
+    system, prompt = (template or options.template).render(article=article.text, style=style,
                                              title=article.meta.get("title", ""))
     return Request(id=f"{article.id}/{style}", task="summarization", prompt=prompt, system=system,
                    article=article.text, article_id=article.id, style=style)
