@@ -341,7 +341,8 @@ def wait_for_log_lines(log: Path, count: int, process: subprocess.Popen, seconds
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    # "\n" only: str.splitlines() also splits at a raw U+0085 or U+2028 inside a JSON string
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
 
 
 def comparable_report(path: Path) -> dict:
