@@ -31,13 +31,14 @@ from test_faults_support import (
 @pytest.mark.slow
 def test_a_second_run_or_a_resume_in_a_live_runs_output_directory_is_refused(tmp_path):
     cache = tmp_path / "cache"
-    with StandInServer(delay=0.2) as server:
+    with StandInServer(delay=0.3) as server:  # 71 items one at a time: the first run lasts ~20 s
         config = write_config(tmp_path, [openai_model("a", server.base_url, max_concurrency=1)], {"qa": {}})
         out = tmp_path / "out"
-        first = start_harness("run", config, "--output", out, "--limit", "20", "--no-cache", cache=cache)
+        first = start_harness("run", config, "--output", out, "--no-cache", cache=cache)
         wait_for_log_lines(out / RUN_LOG_NAME, 1, first)
         refused = [run_harness("run", config, "--output", out, "--limit", "5", "--no-cache", cache=cache),
                    run_harness("run", config, "--output", out, "--resume", "--no-cache", cache=cache)]
+        assert first.poll() is None, "the first run ended before the others were tried"
         server.delay = 0.0
         stdout, stderr = first.communicate(timeout=60)
         again = run_harness("run", config, "--output", out, "--limit", "5", "--no-cache", cache=cache)
@@ -47,7 +48,7 @@ def test_a_second_run_or_a_resume_in_a_live_runs_output_directory_is_refused(tmp
         assert done.returncode == 2 and done.stderr.splitlines() == [expected], done.stderr
     assert first.returncode == 0, stderr
     assert again.returncode == 0, again.stderr  # the lock went with the first run
-    assert server.requests == 20 + 5  # the refused runs sent nothing
+    assert server.requests == 71 + 5  # the refused runs sent nothing
 
 
 # -- SIGTERM ---------------------------------------------------------------------------------------
