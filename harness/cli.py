@@ -1,18 +1,21 @@
 """Command-line layer: parses arguments, calls the library, turns HarnessError into exit codes.
 
-Exit codes: 0 success; 1 a check failed (invalid gold, a regression); 2 bad usage or unreadable
-input; 3 a bug in the harness (rerun with --debug for the traceback).
+Exit codes: 0 success; 1 a check failed (invalid gold, a regression, too many failed items);
+2 bad usage or unreadable input; 3 a bug in the harness (rerun with --debug for the traceback);
+130 Ctrl-C, 143 SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Terminated
 
 
 def _gold_validate(args: argparse.Namespace) -> int:
@@ -145,8 +148,9 @@ def _gold_migrate(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from harness.report import summary_table
-    from harness.run import RunOptions, run
+    from harness.run import FailureLimit, RunOptions, run
 
+    limit = FailureLimit() if args.max_failed is None else FailureLimit.parse(args.max_failed)
     options = RunOptions(
         output=args.output, overrides=args.set, limit=args.limit,
         models=_split_names(args.models), tasks=_split_names(args.tasks),
@@ -154,13 +158,35 @@ def _run(args: argparse.Namespace) -> int:
     )
     progress = _Progress()
     try:
-        result = run(args.config, options, progress)
+        with _sigterm_stops():
+            result = run(args.config, options, progress)
     finally:
         progress.close()
     print()
     print(summary_table(result.report))
     print(f"\nreport: {result.output / 'report.md'}")
-    return 0
+    breaches = limit.breaches(result.report)
+    for line in breaches:
+        print(f"error: {line}", file=sys.stderr)
+    return 1 if breaches else 0
+
+
+@contextlib.contextmanager
+def _sigterm_stops():
+    """While a run goes, SIGTERM stops it as Ctrl-C does (Terminated: exit 143 with the resume
+    command) instead of killing it with nothing said."""
+    def stop(signum, frame):
+        raise Terminated()
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Progress:
@@ -269,6 +295,9 @@ def _add_run_parser(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--tasks", help="comma-separated tasks: qa,summarization (default: all in the config)")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in its output directory")
     run.add_argument("--no-cache", action="store_true", help="ignore (and do not fill) the prediction cache")
+    run.add_argument("--max-failed", metavar="N|FRACTION",
+                     help="exit 1 when a model fails more than N items (or FRACTION, e.g. 0.1, of the items) of a "
+                          "task; the report is written either way (default: exit 1 only when it failed them all)")
     run.set_defaults(func=_run)
 
 
@@ -303,9 +332,10 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        terminated = isinstance(stop, Terminated)
+        print("terminated" if terminated else "interrupted", file=sys.stderr)
+        return 143 if terminated else 130
     except Exception as error:  # a bug: one line unless --debug
         if args.debug:
             raise

@@ -19,6 +19,11 @@ class HarnessError(Exception):
         return self.message
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised by the command line's signal handler: a run stops as on Ctrl-C (what
+    finished is kept, the resume command is printed), with exit code 143."""
+
+
 def printable(text: str) -> str:
     """`text` safe to print on one line: line breaks, control and format characters (bidi
     marks, NUL) and lone surrogates become backslash escapes; other characters stay."""

@@ -59,7 +59,8 @@ def test_a_key_echoed_in_an_answer_or_past_an_error_cut_reaches_no_file(tmp_path
                   for fault in ("echo-key", "echo-key-past-the-cut")]
         config = write_config(tmp_path, models, {"qa": {}})
         out, cache = tmp_path / "out", tmp_path / "cache"
-        done = run_harness("run", config, "--output", out, "--limit", "3", cache=cache, **{VARIABLE: key})
+        done = run_harness("run", config, "--output", out, "--limit", "3", "--max-failed", "1.0", cache=cache,
+                           **{VARIABLE: key})
     assert done.returncode == 0, done.stderr
     answers = [p for p in read_jsonl(out / "predictions.jsonl") if p["model"] == "echo-key"]
     assert len(answers) == 3 and all(p["error"] is None and p["prediction"].endswith("(you sent Bearer ***)")
@@ -119,7 +120,8 @@ def test_odd_but_valid_json_fails_its_items_and_the_run_goes_on(tmp_path):
         models = [openai_model("plain", server.base_url)] + [
             fault_model(fault, server.base_url) for fault in ("content-parts", "content-number", "prompt-tokens-as-text")]
         config = write_config(tmp_path, models, {"qa": {}})
-        done = run_harness("run", config, "--output", tmp_path / "out", "--limit", "3", cache=tmp_path / "cache")
+        done = run_harness("run", config, "--output", tmp_path / "out", "--limit", "3", "--max-failed", "1.0",
+                           cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     predictions = read_jsonl(tmp_path / "out" / "predictions.jsonl")
     by_model = {name: [p for p in predictions if p["model"] == name] for name in ("plain", "content-parts")}
@@ -141,8 +143,8 @@ def test_a_refusal_is_a_failed_item_and_never_cached(tmp_path):
         models = [openai_model("plain", server.base_url)] + [
             fault_model(fault, server.base_url) for fault in ("content-filter", "refusal")]
         config = write_config(tmp_path, models, {"qa": {}})
-        runs = [run_harness("run", config, "--output", tmp_path / f"out{n}", "--limit", "2", cache=tmp_path / "cache")
-                for n in (1, 2)]
+        runs = [run_harness("run", config, "--output", tmp_path / f"out{n}", "--limit", "2", "--max-failed", "1.0",
+                            cache=tmp_path / "cache") for n in (1, 2)]
         requests = {name: server.requests_for(f"standin-{name}" if name == "plain" else name)
                     for name in ("plain", "content-filter", "refusal")}
     assert [done.returncode for done in runs] == [0, 0], runs[-1].stderr

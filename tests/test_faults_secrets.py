@@ -29,8 +29,11 @@ def test_an_api_key_never_reaches_a_report_log_cache_or_message(tmp_path):
                   for name, server in (("accepted", good), ("rejected", wrong), ("echoed", echoing))]
         config = write_config(tmp_path, models, {"qa": {}})
         cache = tmp_path / "cache"
-        runs = [run_harness("run", config, "--output", tmp_path / "out", "--limit", "3", cache=cache, **{VARIABLE: key}),
-                run_harness("run", config, "--output", tmp_path / "out", "--limit", "3", cache=cache, **{VARIABLE: key}),
+        gated = ("--max-failed", "1.0")  # two of the three models fail every item, as they should
+        runs = [run_harness("run", config, "--output", tmp_path / "out", "--limit", "3", *gated, cache=cache,
+                            **{VARIABLE: key}),
+                run_harness("run", config, "--output", tmp_path / "out", "--limit", "3", *gated, cache=cache,
+                            **{VARIABLE: key}),
                 run_harness("run", config, "--output", tmp_path / "missing", cache=cache)]  # variable unset
     assert [done.returncode for done in runs] == [0, 0, 2]
     assert runs[2].stderr.splitlines() == [f"error: api_key_env: environment variable {VARIABLE} is not set or empty"]

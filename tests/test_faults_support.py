@@ -5,7 +5,8 @@ The server answers every prompt with its last few words, after a configurable de
 deterministic and slow enough to interrupt. With a key it demands `Authorization: Bearer KEY`
 and answers anything else with a rejection that echoes the header back (a hostile server).
 A request whose `model` names one of FAULTS gets that fault instead of the plain answer (an
-echoed key, a trickled response, a 429 with Retry-After, an odd but valid JSON body, a refusal).
+echoed key, a trickled response, a 429 with Retry-After, an odd but valid JSON body, a refusal,
+a 1 MB answer, control characters).
 Run as a script: python tests/test_faults_support.py --port N [--delay S] [--events FILE].
 """
 
@@ -218,6 +219,19 @@ def _refused(payload: dict) -> None:
     _message(payload).update(content=None, refusal=REFUSAL)
 
 
+HUGE_ANSWER_CHARS = 1 << 20
+CONTROL_CHARS = "NUL\x00 ESC\x1b[2J BEL\x07 DEL\x7f C1\x85 RLO\u202e LRI\u2066 end"
+
+
+def _huge_answer(payload: dict) -> None:
+    """A 1 MB answer, whatever max_tokens asked for (a server that ignores it)."""
+    _message(payload)["content"] = ("word " * HUGE_ANSWER_CHARS)[:HUGE_ANSWER_CHARS]
+
+
+def _control_chars(payload: dict) -> None:
+    _message(payload)["content"] = CONTROL_CHARS
+
+
 FAULTS: dict[str, Callable] = {
     "echo-key": _echo_key,
     "echo-key-past-the-cut": _echo_key_past_the_cut,
@@ -231,6 +245,8 @@ FAULTS: dict[str, Callable] = {
     "prompt-tokens-as-text": _edited(_prompt_tokens_as_text),
     "content-filter": _edited(_content_filtered),
     "refusal": _edited(_refused),
+    "huge-answer": _edited(_huge_answer),
+    "control-chars": _edited(_control_chars),
 }
 
 
@@ -325,7 +341,8 @@ def wait_for_log_lines(log: Path, count: int, process: subprocess.Popen, seconds
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    # "\n" only: str.splitlines() also splits at a raw U+0085 or U+2028 inside a JSON string
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
 
 
 def comparable_report(path: Path) -> dict:

@@ -122,7 +122,7 @@ def test_harness_run_replaying_a_mutated_file_exits_0_or_2(tmp_path, capsys, mon
     predictions = _file(tmp_path, data.draw(st.one_of(mutated_jsonl(VALID), hostile_lines())))
     config = _config(predictions.parent, predictions)
     code, out, err = run_cli(capsys, ["run", config, "--output", predictions.parent / "out",
-                                      "--limit", "3", "--no-cache"])
+                                      "--limit", "3", "--no-cache", "--max-failed", "1.0"])
     assert_no_crash(out, err)
     if _read(predictions) is None:
         assert code == 2, out + err

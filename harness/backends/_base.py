@@ -38,7 +38,14 @@ class GenerationOptions(Strict):
 
 class ModelOptions(Strict):
     """The fields every entry of a config's `models:` list has; a backend's Config adds its own,
-    the first of them `backend: Literal["<its name>"]`."""
+    the first of them `backend: Literal["<its name>"]`.
+
+    `output_neutral` names the fields that cannot change a model's output: the prediction cache
+    key covers every other field (see `output_options`), so a backend's new option misses the
+    cache unless it is declared here. `name` only labels the model in reports.
+    """
+
+    output_neutral: ClassVar[frozenset[str]] = frozenset({"name"})
 
     name: str = Field(description="Unique model name used in reports (letters, digits, '.', '_', '-').")
     generation: GenerationOptions = Field(
@@ -72,6 +79,10 @@ class ModelOptions(Strict):
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
     __hash__ = None
+
+    def output_options(self) -> dict[str, Any]:
+        """Every field that can change the output, as JSON values: all but `output_neutral`."""
+        return self.model_dump(mode="json", exclude=set(self.output_neutral))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ and how often to try."""
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -15,6 +15,12 @@ ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 
 class OpenAIModel(ModelOptions):
     """A model behind any OpenAI-compatible server (vLLM, TGI, llama.cpp, Ollama, hosted APIs)."""
+
+    # How hard and how fast to try, and where the key is: they decide whether an answer comes,
+    # never what it says (a failed item is never cached). base_url stays in the key: another
+    # server may serve another model under the same name.
+    output_neutral: ClassVar[frozenset[str]] = ModelOptions.output_neutral | {
+        "api_key_env", "max_concurrency", "timeout_s", "max_retries", "retry_after_max_s"}
 
     backend: Literal["openai"] = Field(description="Backend name.")
     base_url: str = Field(description="Server URL including the API prefix, e.g. http://127.0.0.1:8080/v1.")

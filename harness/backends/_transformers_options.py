@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -38,6 +38,12 @@ class GGUFSource(Strict):
 
 class TransformersModel(ModelOptions):
     """A local model run with transformers: a hub id, a local directory, or a GGUF file."""
+
+    # How the same computation is scheduled: batch_size and threads can change float rounding
+    # (so, rarely, a token), as a torch or transformers upgrade can, which the key does not
+    # cover either. Everything else (device, dtype, fast_path, tokenizer, max_context, ...) is
+    # in the key.
+    output_neutral: ClassVar[frozenset[str]] = ModelOptions.output_neutral | {"batch_size", "threads"}
 
     backend: Literal["transformers"] = Field(description="Backend name.")
     model: str | None = Field(default=None, description="Hub id or local directory (exclusive with gguf).")

@@ -12,10 +12,14 @@ _MARKUP = re.compile(r"([\\`*_{}\[\]<>#+!~|])")
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
+def shown_invisible(text: str, keep: str = "") -> str:
+    """`text` with every control, bidi or lone-surrogate character not in `keep` as \\uXXXX text."""
+    return _INVISIBLE.sub(lambda m: m.group() if m.group() in keep else f"\\u{ord(m.group()):04x}", text)
+
+
 def cell(text: Any, limit: int = 160) -> str:
     """`text` on one line, at most `limit` characters, with `|`, HTML and Markdown markup neutralised."""
-    value = " ".join(str(text).split())  # newlines and tabs become spaces
-    value = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    value = shown_invisible(" ".join(str(text).split()))  # newlines and tabs become spaces
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return _MARKUP.sub(r"\\\1", html.escape(value, quote=False)).replace("\\|", "&#124;")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from harness.report._cells import shown_invisible
 from harness.report._html_text import esc, prediction_text, score_lines
 
 PAGE_ROWS = 100
@@ -24,9 +25,20 @@ def item_rows(predictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def embedded_json(value: Any) -> str:
-    """JSON safe inside a <script> block: no "<", ">" or "&" that could end it or start markup."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON safe inside a <script> block: no "<", ">" or "&" that could end it or start markup;
+    control and bidi characters in its strings arrive as the same \\uXXXX text `esc` shows."""
+    text = json.dumps(_visible(value), ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _visible(value: Any) -> Any:
+    if isinstance(value, str):
+        return shown_invisible(value, keep="\t\n\r")
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _visible(v) for k, v in value.items()}
+    return value
 
 
 def _options(label: str, element_id: str, values: list[str]) -> str:

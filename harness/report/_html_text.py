@@ -7,11 +7,9 @@ from numbers or escaped text are wrapped in `Html`.
 from __future__ import annotations
 
 import html
-import re
 from typing import Any
 
-# Control characters (NUL, ESC) are shown as \\uXXXX text rather than written raw into the page.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from harness.report._cells import shown_invisible
 
 
 class Html(str):
@@ -19,9 +17,10 @@ class Html(str):
 
 
 def esc(value: Any) -> str:
-    """html.escape with quote=True, control characters made visible."""
-    text = "" if value is None else str(value)
-    return html.escape(_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text), quote=True)
+    """html.escape with quote=True; control characters (NUL, ESC), bidi overrides and lone
+    surrogates shown as \\uXXXX text rather than written raw into the page (tabs and line
+    breaks stay)."""
+    return html.escape(shown_invisible("" if value is None else str(value), keep="\t\n\r"), quote=True)
 
 
 def cell(value: Any) -> str:

@@ -15,20 +15,37 @@ from typing import Any, Iterable
 
 from harness.errors import HarnessError
 from harness.files import cache_dir
+from harness.run._records import entry_from_cache
 
 
-def prediction_key(identity: dict[str, Any], generation: dict[str, Any], system: str | None, prompt: str) -> str:
-    """sha256 over a canonical JSON of everything that determines a model's output."""
-    material = {"identity": identity, "generation": generation, "system": system, "prompt": prompt}
+def prediction_key(model: Any, identity: dict[str, Any], generation: dict[str, Any], system: str | None,
+                   prompt: str) -> str:
+    """sha256 over a canonical JSON of everything that determines a model's output: the model's
+    identity, its config less the fields its backend declares output-neutral (ModelOptions.
+    output_neutral), the item's generation options (its own token limit: they replace the
+    model's), and the digests of the system and user messages (hashed piecewise, so a prompt
+    holding a 50 MB article is not copied twice to be keyed)."""
+    options = {name: value for name, value in model.output_options().items() if name != "generation"}
+    material = {"identity": identity, "options": options, "generation": generation,
+                "system": None if system is None else _digest(system), "prompt": _digest(prompt)}
     canonical = json.dumps(material, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _digest(text: str, piece: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    for start in range(0, len(text), piece):
+        digest.update(text[start : start + piece].encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
 class PredictionCache:
-    """key -> {"text", "prompt_tokens", "completion_tokens"}; a disabled cache finds and keeps nothing."""
+    """key -> {"text", "prompt_tokens", "completion_tokens", "truncated"}; a disabled cache finds
+    and keeps nothing. A row that is not such an entry (see entry_from_cache) is a miss."""
 
     def __init__(self, path: Path | None):
         self._db = None
+        self.path = path
         if path is None:
             return
         try:
@@ -37,10 +54,8 @@ class PredictionCache:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS predictions (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         except (OSError, sqlite3.Error) as error:
-            raise HarnessError(
-                f"prediction cache {path}: cannot open ({error}); set HARNESS_CACHE_DIR to a writable "
-                "directory or pass --no-cache"
-            ) from None
+            self.close()
+            raise self._error(error) from None
 
     @classmethod
     def default(cls, enabled: bool = True) -> "PredictionCache":
@@ -51,21 +66,36 @@ class PredictionCache:
             return {}
         found: dict[str, dict[str, Any]] = {}
         keys = list(keys)
-        for start in range(0, len(keys), 500):  # SQLite caps the number of bound parameters
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, value in self._db.execute(f"SELECT key, value FROM predictions WHERE key IN ({marks})", chunk):
-                found[key] = json.loads(value)
+        try:
+            for start in range(0, len(keys), 500):  # SQLite caps the number of bound parameters
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, value in self._db.execute(f"SELECT key, value FROM predictions WHERE key IN ({marks})", chunk):
+                    entry = entry_from_cache(value)
+                    if entry is not None:
+                        found[key] = entry
+        except sqlite3.Error as error:
+            raise self._error(error) from None
         return found
 
     def put_many(self, entries: dict[str, dict[str, Any]]) -> None:
         if self._db is None or not entries:
             return
-        with self._db:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO predictions (key, value) VALUES (?, ?)",
-                [(key, json.dumps(value, ensure_ascii=False)) for key, value in entries.items()],
-            )
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO predictions (key, value) VALUES (?, ?)",
+                    [(key, json.dumps(value, ensure_ascii=False)) for key, value in entries.items()],
+                )
+        except sqlite3.Error as error:
+            raise self._error(error) from None
+
+    def _error(self, error: Exception) -> HarnessError:
+        if type(error) is sqlite3.DatabaseError:  # "file is not a database", "disk image is malformed"
+            return HarnessError(f"prediction cache {self.path} is damaged ({error}); delete that file (it holds "
+                                "only cached predictions) and rerun, or pass --no-cache")
+        return HarnessError(f"prediction cache {self.path}: cannot use ({error}); set HARNESS_CACHE_DIR to a "
+                            "writable directory or pass --no-cache")
 
     def close(self) -> None:
         if self._db is not None:

@@ -16,6 +16,7 @@ from harness.backends import Backend, Request, Result, create_backend
 from harness.errors import HarnessError
 from harness.run._cache import PredictionCache, prediction_key
 from harness.run._events import Emit, GenerationFinished, GenerationStarted, ItemGenerated, ModelLoading
+from harness.run._records import cache_entry, make_record, resumable
 from harness.run._runlog import RunLog
 from harness.tasks import EvalItem
 
@@ -34,16 +35,6 @@ class ModelRun:
     timing: dict[str, Any] = field(default_factory=dict)
 
 
-def _record(model: str, item: EvalItem, key: str, text: str | None, error: str | None,
-            prompt_tokens: int | None = None, completion_tokens: int | None = None,
-            truncated: bool = False) -> dict[str, Any]:
-    return {
-        "model": model, "task": item.task, "id": item.id, "cache_key": key, "prediction": _valid_text(text),
-        "error": _valid_text(error), "prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-        "truncated": truncated,
-    }
-
-
 def generation_for(model_config: Any, item: EvalItem) -> Any:
     """The model's generation options, with the item's own token limit when its task sets one."""
     if item.max_new_tokens is None:
@@ -51,23 +42,12 @@ def generation_for(model_config: Any, item: EvalItem) -> Any:
     return model_config.generation.model_copy(update={"max_new_tokens": item.max_new_tokens})
 
 
-def _valid_text(text: str | None) -> str | None:
-    """Model output as valid Unicode: a lone surrogate (a server's stray "\\ud800") becomes "?"
-    instead of breaking every UTF-8 file the run writes."""
-    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
-
-
 def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: PredictionCache,
               log: RunLog, emit: Emit) -> ModelRun:
     backend = create_backend(model_config)
     identity = backend.identity()
-    keys, requests = {}, {}
-    for item in items:
-        request = item.request(model_config.template_for(item.task))
-        generation = generation_for(model_config, item).model_dump(mode="json")
-        keys[(item.task, item.id)] = prediction_key(identity, generation, request.system, request.prompt)
-        requests[(item.task, item.id)] = request
-    records, n_resumed = _reused(model_config.name, items, keys, resumed, cache)
+    keys = {(item.task, item.id): _key(model_config, identity, item) for item in items}
+    records, n_resumed = _reused(model_config, items, keys, resumed, cache)
     log.append_batch(records[(i.task, i.id)] for i in items
                      if (i.task, i.id) in records and (model_config.name, i.task, i.id) not in resumed)
     todo = [item for item in items if (item.task, item.id) not in records]
@@ -82,8 +62,7 @@ def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: Pr
             started = time.perf_counter()
             emit(GenerationStarted(model_config.name, len(todo)))
             try:
-                _Generation(model_config, backend, keys, records, cache, log, emit).run(
-                    todo, [requests[(i.task, i.id)] for i in todo])
+                _Generation(model_config, backend, keys, records, cache, log, emit).run(todo)
             finally:
                 emit(GenerationFinished(model_config.name))
             generate_s = time.perf_counter() - started
@@ -101,14 +80,21 @@ def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: Pr
     return run
 
 
-def _reused(model: str, items: list[EvalItem], keys: dict, resumed: dict,
+def _key(model_config: Any, identity: dict[str, Any], item: EvalItem) -> str:
+    """The item's prediction-cache key; its prompt is rendered for this and dropped again."""
+    request = item.request(model_config.template_for(item.task))
+    generation = generation_for(model_config, item).model_dump(mode="json")
+    return prediction_key(model_config, identity, generation, request.system, request.prompt)
+
+
+def _reused(model_config: Any, items: list[EvalItem], keys: dict, resumed: dict,
             cache: PredictionCache) -> tuple[dict[tuple[str, str], dict[str, Any]], int]:
-    """Records finished in an earlier attempt of this run (same key), then prediction-cache hits;
-    and how many came from the earlier attempt."""
+    """Records finished in an earlier attempt of this run (same key, well formed), then
+    prediction-cache hits; and how many came from the earlier attempt."""
     records: dict[tuple[str, str], dict[str, Any]] = {}
     for item in items:
-        old = resumed.get((model, item.task, item.id))
-        if old and old.get("error") is None and old.get("cache_key") == keys[(item.task, item.id)]:
+        old = resumed.get((model_config.name, item.task, item.id))
+        if resumable(old, keys[(item.task, item.id)]):
             records[(item.task, item.id)] = old
     n_resumed = len(records)
     hits = cache.get_many(keys[(i.task, i.id)] for i in items if (i.task, i.id) not in records)
@@ -116,8 +102,9 @@ def _reused(model: str, items: list[EvalItem], keys: dict, resumed: dict,
         key = keys[(item.task, item.id)]
         if (item.task, item.id) not in records and key in hits:
             hit = hits[key]
-            records[(item.task, item.id)] = _record(model, item, key, hit["text"], None, hit.get("prompt_tokens"),
-                                                    hit.get("completion_tokens"), bool(hit.get("truncated")))
+            records[(item.task, item.id)] = make_record(
+                model_config.name, item, key, hit["text"], None, generation_for(model_config, item).max_new_tokens,
+                hit.get("prompt_tokens"), hit.get("completion_tokens"), hit.get("truncated", False))
     return records, n_resumed
 
 
@@ -131,20 +118,23 @@ class _Generation:
         self.pending: list[dict[str, Any]] = []
         self.last_flush = time.monotonic()
 
-    def run(self, todo: list[EvalItem], requests: list[Request]) -> None:
-        self.by_id = {request.id: item for item, request in zip(todo, requests)}
-        groups: dict[str, list[tuple[EvalItem, Request]]] = {}  # one backend call per set of options
-        for item, request in zip(todo, requests):
-            groups.setdefault(generation_for(self.model, item).model_dump_json(), []).append((item, request))
+    def run(self, todo: list[EvalItem]) -> None:
+        self.by_id: dict[str, EvalItem] = {}
+        groups: dict[str, list[EvalItem]] = {}  # one backend call per set of options
+        for item in todo:
+            groups.setdefault(generation_for(self.model, item).model_dump_json(), []).append(item)
         try:
-            for pairs in groups.values():
-                self._generate(generation_for(self.model, pairs[0][0]), pairs)
+            for group in groups.values():  # prompts rendered a group at a time, dropped after it
+                pairs = [(item, item.request(self.model.template_for(item.task))) for item in group]
+                self.by_id.update((request.id, item) for item, request in pairs)
+                self._generate(generation_for(self.model, group[0]), pairs)
+                del pairs
         finally:
             self.flush()  # on Ctrl-C too: what finished is kept
         for item in todo:  # a backend that skipped an item: a failure, never a silent hole
             if (item.task, item.id) not in self.records:
-                record = _record(self.model.name, item, self.keys[(item.task, item.id)], None,
-                                 "backend returned no result")
+                record = make_record(self.model.name, item, self.keys[(item.task, item.id)], None,
+                                     "backend returned no result", generation_for(self.model, item).max_new_tokens)
                 self.records[(item.task, item.id)] = record
                 self.log.append_batch([record])
 
@@ -164,26 +154,34 @@ class _Generation:
         item = self.by_id.get(result.id)
         if item is None or (item.task, item.id) in self.records:
             return  # an id we did not ask for, or a second answer: the first one counts
-        text = None if result.text is None else self.backend.redact(result.text)
-        error = None if result.error is None else self.backend.redact(result.error)
+        text, error, prompt_tokens, completion_tokens = self._checked(result)
         limit = generation_for(self.model, item).max_new_tokens
-        truncated = text is not None and result.completion_tokens is not None and result.completion_tokens >= limit
-        record = _record(self.model.name, item, self.keys[(item.task, item.id)], text, error,
-                         result.prompt_tokens, result.completion_tokens, truncated)
+        truncated = text is not None and completion_tokens is not None and completion_tokens >= limit
+        record = make_record(self.model.name, item, self.keys[(item.task, item.id)], text, error, limit,
+                             prompt_tokens, completion_tokens, truncated)
         self.records[(item.task, item.id)] = record
         self.pending.append(record)
         self.emit(ItemGenerated(self.model.name))
         if len(self.pending) >= FLUSH_EVERY or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
 
+    def _checked(self, result: Result) -> tuple[str | None, str | None, int | None, int | None]:
+        """The result as a record holds it, redacted: text or else an error; token counts that
+        are not whole numbers are dropped."""
+        prompt, completion = (c if type(c) is int and c >= 0 else None
+                              for c in (result.prompt_tokens, result.completion_tokens))
+        if result.error is not None:
+            return None, self.backend.redact(str(result.error)), prompt, completion
+        if not isinstance(result.text, str):
+            return None, f"backend returned {type(result.text).__name__} instead of text", prompt, completion
+        return self.backend.redact(result.text), None, prompt, completion
+
     def flush(self) -> None:
         batch = list(self.pending)
         self.pending.clear()  # a failed append is reported once, not again by the final flush
         self.last_flush = time.monotonic()
         self.log.append_batch(batch)
-        self.cache.put_many({r["cache_key"]: {"text": r["prediction"], "prompt_tokens": r["prompt_tokens"],
-                                              "completion_tokens": r["completion_tokens"], "truncated": r["truncated"]}
-                             for r in batch if r["error"] is None})
+        self.cache.put_many({r["cache_key"]: cache_entry(r) for r in batch if r["error"] is None})
 
     def _describe(self, error: Exception) -> str:
         """One line for the report: the exception's type and message, redacted, whitespace

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import EvalConfig, config_hash, enabled_tasks, load_config
-from harness.errors import HarnessError
+from harness.errors import HarnessError, Terminated
 from harness.gold import load_gold
 from harness.files import write_atomic
 from harness.report import ModelResult, Report, RunTiming, Selection, build_report, write_pages
 from harness.run._cache import PredictionCache
 from harness.run._events import Emit, ignore
 from harness.run._judge import judge_answers
+from harness.run._lock import output_lock
 from harness.run._model_run import run_model
 from harness.run._runlog import RUN_LOG_NAME, RunLog, read_run_log
 from harness.run._scoring import score_task
@@ -82,9 +83,29 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
     created = dt.datetime.now(dt.timezone.utc)
     run_id = f"{created:%Y%m%dT%H%M%SZ}-{config_hash(config)[:8]}"
     out = _output_dir(config, options, run_id)
+    _check_outside(out, Path(config.gold))
+    _make_dir(out)
+    with output_lock(out):  # held until report.json is written
+        models, predictions = _generate_and_score(config, config_path, options, items, tasks, model_names,
+                                                  out, emit, clock)
+        selection = Selection(tasks=task_names, models=model_names, limit=options.limit,
+                              resumed=options.resume, cache=options.use_cache)
+        report = build_report(run_id, created, config, config_path, gold, models, selection)
+        write_pages(out, report, predictions)
+        clock.lap("report_s")
+        report.timing = clock.timing()
+        write_atomic(out / "report.json", report.to_json())  # last: its presence marks a finished run
+    return RunResult(out, report)
+
+
+def _generate_and_score(config: EvalConfig, config_path: Path, options: RunOptions, items: dict, tasks: dict,
+                        model_names: list[str], out: Path, emit: Emit, clock: "_Clock") -> tuple[list, list]:
+    """Each selected model's result and predictions.jsonl lines, with the run log of `out`
+    (continued on --resume, else started afresh)."""
     log_path = out / RUN_LOG_NAME
     resumed = read_run_log(log_path) if options.resume else {}
-    _prepare(out, log_path, options.resume)
+    if not options.resume:
+        _remove(log_path)  # a fresh run in a reused directory starts a fresh log
     cache = PredictionCache.default(options.use_cache)
     log = RunLog(log_path)
     models, predictions = [], []
@@ -93,22 +114,16 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
             result, lines = _run_one(model_config, items, tasks, config, resumed, cache, log, emit, clock)
             models.append(result)
             predictions += lines
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        what, code = ("terminated (SIGTERM)", 143) if isinstance(stop, Terminated) else ("interrupted", 130)
         raise HarnessError(
-            f"interrupted; finished predictions are saved in {log_path}; continue with: "
-            f"harness run {config_path} --output {out} --resume", exit_code=130,
+            f"{what}; finished predictions are saved in {log_path}; continue with: "
+            f"harness run {config_path} --output {out} --resume", exit_code=code,
         ) from None
     finally:
         log.close()
         cache.close()
-    selection = Selection(tasks=task_names, models=model_names, limit=options.limit,
-                          resumed=options.resume, cache=options.use_cache)
-    report = build_report(run_id, created, config, config_path, gold, models, selection)
-    write_pages(out, report, predictions)
-    clock.lap("report_s")
-    report.timing = clock.timing()
-    write_atomic(out / "report.json", report.to_json())  # last: its presence marks a finished run
-    return RunResult(out, report)
+    return models, predictions
 
 
 class _Clock:
@@ -154,10 +169,27 @@ def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config
     return result, lines
 
 
-def _prepare(out: Path, log_path: Path, resume: bool) -> None:
+def _check_outside(out: Path, gold: Path) -> None:
+    """Refuse an output directory inside the gold directory: report files there would be read
+    as gold (or break its validation) on the next run."""
+    try:
+        target, root = out.resolve(), gold.resolve()
+    except (OSError, RuntimeError):  # a link loop: creating the directory will say what is wrong
+        return
+    if target == root or root in target.parents:
+        raise HarnessError(f"output directory {out} is inside the gold directory {gold}; "
+                           "choose one outside it (--output DIR)")
+
+
+def _make_dir(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
-        if not resume and log_path.exists():
-            log_path.unlink()  # a fresh run in a reused directory starts a fresh log
     except OSError as error:
         raise HarnessError(f"{out}: cannot use as output directory: {error.strerror or error}") from None
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise HarnessError(f"{path}: cannot remove the previous run log: {error.strerror or error}") from None
