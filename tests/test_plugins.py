@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,8 +39,10 @@ def test_an_unknown_name_lists_what_is_registered():
 def site(tmp_path_factory) -> Path:
     """The plugin package, pip-installed (a real wheel build) into a directory of its own."""
     target = tmp_path_factory.mktemp("plugin-site")
+    source = tmp_path_factory.mktemp("plugin-source") / "harness-echo"
+    shutil.copytree(PLUGIN, source)  # the build writes beside the sources: not into the repository
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", "--target", str(target), str(PLUGIN)],
+                    "--disable-pip-version-check", "--target", str(target), str(source)],
                    check=True, capture_output=True, timeout=300)
     return target
 
