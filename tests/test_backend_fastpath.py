@@ -39,9 +39,14 @@ def test_groups_need_a_long_shared_prefix():
     assert rest == [items[1], items[3], items[4], items[5], items[6]]
 
 
-def test_shared_prefix_attention_equals_attention_over_the_whole_sequence():
+@pytest.mark.parametrize("fused", [True, False])
+def test_shared_prefix_attention_equals_attention_over_the_whole_sequence(fused, monkeypatch):
     torch = pytest.importorskip("torch")
+    from harness.backends import _shared_kv
     from harness.backends._shared_kv import SharedKV, shared_prefix_attention
+
+    if not fused:  # the plain-torch path other devices take
+        monkeypatch.setattr(_shared_kv, "_FLASH", None)
 
     generator = torch.Generator().manual_seed(0)
     heads, kv_heads, dim, prefix, suffix = 6, 2, 8, 11, 5
@@ -52,9 +57,8 @@ def test_shared_prefix_attention_equals_attention_over_the_whole_sequence():
     visible = torch.tensor([[i >= suffix - n for i in range(suffix)] for n in lengths])
     allowed = torch.ones(suffix, suffix).tril().bool()[None] & visible[:, None, :]
     mask = torch.where(allowed, 0.0, float("-inf"))[:, None]
-    repeat = [t.repeat_interleave(heads // kv_heads, dim=1) for t in prefix_kv]
-    out, _ = shared_prefix_attention(None, query, SharedKV(repeat[0], suffix_kv[0], mask),
-                                     SharedKV(repeat[1], suffix_kv[1], mask), None, scaling=0.3)
+    out, _ = shared_prefix_attention(None, query, SharedKV(prefix_kv[0], suffix_kv[0], mask),
+                                     SharedKV(prefix_kv[1], suffix_kv[1], mask), None, scaling=0.3)
 
     for row, n in enumerate(lengths):
         keys, values = (torch.cat([p[0], s[row]], dim=1).repeat_interleave(3, dim=0)
@@ -64,6 +68,13 @@ def test_shared_prefix_attention_equals_attention_over_the_whole_sequence():
         causal = torch.cat([torch.zeros(n, prefix), torch.full((n, n), float("-inf")).triu(1)], 1)
         expected = (scores + causal).softmax(-1) @ torch.cat([values[:, :prefix], values[:, prefix:][:, real]], 1)
         assert torch.allclose(out[row, real].transpose(0, 1), expected, atol=1e-5)
+
+    # In bfloat16 the result comes back in bfloat16, close to the float32 one.
+    half, _ = shared_prefix_attention(
+        None, query.bfloat16(), SharedKV(prefix_kv[0].bfloat16(), suffix_kv[0].bfloat16(), mask),
+        SharedKV(prefix_kv[1].bfloat16(), suffix_kv[1].bfloat16(), mask), None, scaling=0.3)
+    assert half.dtype == torch.bfloat16
+    assert torch.allclose(half.float(), out, atol=0.05)
 
 
 # ---- the real model on the real gold article --------------------------------------------

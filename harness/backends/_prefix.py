@@ -37,6 +37,9 @@ class TokenCounts:
     padding: int = 0  # pad positions run through the model as well
     shared_prefixes: int = 0  # prefix passes of the fast path
     decode_steps: int = 0  # batched forward passes of the fast path, suffix passes included
+    # Every forward pass of the fast path as (rows, new tokens per row, cached tokens before,
+    # of which shared by all rows): what a benchmark needs to count the work done (not reported).
+    passes: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def add_plain(self, lengths: list[int], padded: int) -> None:
         """A batch of the generate() path: every prompt token is run, plus the padding."""
@@ -86,6 +89,7 @@ def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch
 
     layers = _prefix_keys_values(model, rows[0].ids[:prefix_len])
     counts.processed += prefix_len
+    counts.passes.append((1, prefix_len, 0, 0))
     counts.shared_prefixes += 1
     ordered = sorted(rows, key=lambda row: len(row.ids))  # similar lengths: little padding
     with shared_prefix_attention_on(model):
@@ -95,17 +99,15 @@ def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch
 
 
 def _prefix_keys_values(model: Any, prefix: list[int]) -> list[tuple[Any, Any]]:
-    """The per-layer keys and values of the prefix, from a plain forward pass (no logits)."""
+    """The per-layer keys and values of the prefix, (1, kv_heads, prefix_len, head_dim), from a
+    plain forward pass (no logits)."""
     import torch
 
     with torch.inference_mode():
         ids = torch.tensor([prefix], device=model.device)
         output = model.base_model(input_ids=ids, use_cache=True)
     cache = getattr(output, "cache", None) or output.past_key_values
-    # Stored repeated to every query head: the fused attention wants equal head counts.
-    group = model.config.num_attention_heads // model.config.num_key_value_heads
-    return [(layer.keys.repeat_interleave(group, dim=1),
-             layer.values.repeat_interleave(group, dim=1)) for layer in cache.layers]
+    return [(layer.keys, layer.values) for layer in cache.layers]
 
 
 def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
@@ -121,6 +123,8 @@ def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
     cache = SharedKVCache(layers, rows=len(batch))
     alive = list(batch)
     while True:
+        counts.passes.append((ids.shape[0], ids.shape[1],
+                              int(positions[0, -1]) + 1 - ids.shape[1], prefix_len))
         next_tokens = _step(model, cache, ids, attention, positions)
         counts.decode_steps += 1
         keep = []

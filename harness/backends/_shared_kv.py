@@ -31,9 +31,9 @@ except (AttributeError, RuntimeError):
 class SharedKV(NamedTuple):
     """The keys or values one attention layer sees: the shared prefix and the rows' suffixes."""
 
-    prefix: torch.Tensor  # (1, heads, prefix_len, head_dim): repeated to all query heads
+    prefix: torch.Tensor  # (1, kv_heads, prefix_len, head_dim)
     suffix: torch.Tensor  # (rows, kv_heads, suffix_len, head_dim)
-    mask: torch.Tensor  # (rows, 1, queries, suffix_len), additive: 0 visible, -inf hidden
+    mask: torch.Tensor  # (rows, 1, queries, suffix_len), additive float32: 0 visible, -inf hidden
 
 
 class SharedKVCache:
@@ -58,7 +58,7 @@ class SharedKVCache:
         causal = torch.ones(new, total, dtype=torch.bool, device=attention.device)
         causal = causal.tril(diagonal=total - new)
         allowed = causal[None] & self.visible[:, None, :]
-        zero = torch.zeros((), dtype=self.prefix[0][0].dtype, device=attention.device)
+        zero = torch.zeros((), dtype=torch.float32, device=attention.device)
         self.mask = torch.where(allowed, zero, float("-inf"))[:, None]
 
     def update(self, keys: torch.Tensor, values: torch.Tensor, layer_idx: int,
@@ -86,7 +86,7 @@ def shared_prefix_attention(module: Any, query: torch.Tensor, key: Any, value: A
     (rows, queries, heads, head_dim) like transformers' own attention functions.
 
     The prefix part and the suffix part are each normalized on their own, then merged by
-    their log-sum-exps: the same result as one softmax over [prefix, suffix] keys.
+    their log-sum-exps (in float32): the same result as one softmax over [prefix, suffix] keys.
     """
     if not isinstance(key, SharedKV):
         raise NotImplementedError("shared-prefix attention needs a SharedKVCache")
@@ -98,39 +98,58 @@ def shared_prefix_attention(module: Any, query: torch.Tensor, key: Any, value: A
     total = torch.logaddexp(prefix_lse, suffix_lse)
     out = (prefix_out * (prefix_lse - total).exp_().unsqueeze(-1)
            + suffix_out * (suffix_lse - total).exp_().unsqueeze(-1))
-    return out.transpose(1, 2).contiguous(), None
+    return out.to(query.dtype).transpose(1, 2).contiguous(), None
+
+
+def _by_kv_head(query: torch.Tensor, kv_heads: int) -> torch.Tensor:
+    """(rows, heads, queries, dim) -> (1, kv_heads, group * rows * queries, dim): the queries of
+    every row and of every query head that shares a key/value head, stacked into one sequence
+    (query head h uses kv head h // group, as transformers' repeat_kv has it)."""
+    rows, heads, queries, dim = query.shape
+    grouped = query.reshape(rows, kv_heads, heads // kv_heads, queries, dim)
+    return grouped.permute(1, 2, 0, 3, 4).reshape(1, kv_heads, -1, dim)
+
+
+def _from_kv_head(stacked: torch.Tensor, rows: int, heads: int, queries: int) -> torch.Tensor:
+    """The inverse of _by_kv_head for (1, kv_heads, n, *tail) -> (rows, heads, queries, *tail)."""
+    kv_heads, tail = stacked.shape[1], stacked.shape[3:]
+    grouped = stacked.reshape(kv_heads, heads // kv_heads, rows, queries, *tail)
+    return grouped.movedim(2, 0).reshape(rows, heads, queries, *tail)
 
 
 def _prefix_part(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
                  scale: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Attention of every query over the prefix (no mask: all of it is visible), with its
-    log-sum-exp. All rows' queries are stacked into one sequence, so the prefix is read
-    once per step rather than once per row. keys/values: (1, heads, prefix_len, head_dim)."""
-    rows, heads, queries, dim = query.shape
-    stacked = query.transpose(0, 1).reshape(1, heads, rows * queries, dim)
+    float32 log-sum-exp. All queries that share a key/value head are stacked into one
+    sequence, so each prefix head is read once per step, not once per row and query head.
+    keys/values: (1, kv_heads, prefix_len, head_dim)."""
+    rows, heads, queries, _ = query.shape
+    stacked = _by_kv_head(query, keys.shape[1])
     if _FLASH is not None and query.device.type == "cpu":  # fused, also returns the lse
         out, lse = _FLASH(stacked, keys, values, 0.0, False, scale=scale)[:2]
+        out = out.float()
     else:
-        scores = (stacked @ keys.transpose(2, 3)) * scale
+        scores = (stacked.float() @ keys.float().transpose(2, 3)) * scale
         lse = scores.logsumexp(-1)
-        out = (scores - lse.unsqueeze(-1)).exp_() @ values
-    out = out.reshape(heads, rows, queries, dim).transpose(0, 1)
-    return out, lse.reshape(heads, rows, queries).transpose(0, 1)
+        out = (scores - lse.unsqueeze(-1)).exp_() @ values.float()
+    return (_from_kv_head(out, rows, heads, queries),
+            _from_kv_head(lse.float().unsqueeze(-1), rows, heads, queries).squeeze(-1))
 
 
 def _suffix_part(query: torch.Tensor, key: SharedKV, value: SharedKV,
                  scale: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Masked attention of each row's queries over its own suffix keys (few: the question
-    and the tokens generated so far), grouped-query heads sharing their key/value head."""
+    and the tokens generated so far), grouped-query heads sharing their key/value head.
+    In float32 (the suffix is short), whatever the model's dtype."""
     rows, heads, queries, dim = query.shape
     kv_heads = key.suffix.shape[1]
-    grouped = query.reshape(rows, kv_heads, -1, dim)  # query head h uses kv head h // group
-    scores = (grouped @ key.suffix.transpose(2, 3)) * scale
+    grouped = query.float().reshape(rows, kv_heads, -1, dim)  # query head h uses kv head h // group
+    scores = (grouped @ key.suffix.float().transpose(2, 3)) * scale
     scores = scores.reshape(rows, heads, queries, -1) + key.mask
     lse = scores.logsumexp(-1)
     # A pad query sees no suffix key at all: its lse is -inf, so it takes the prefix part.
     weights = (scores - lse.unsqueeze(-1).clamp(min=torch.finfo(scores.dtype).min)).exp_()
-    out = weights.reshape(rows, kv_heads, -1, scores.shape[-1]) @ value.suffix
+    out = weights.reshape(rows, kv_heads, -1, scores.shape[-1]) @ value.suffix.float()
     return out.reshape(rows, heads, queries, dim), lse
 
 
