@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 # torch and _shared_kv (which needs torch) are imported inside the functions, so that
 # importing the backend module never needs torch: only loading a model does.
@@ -53,18 +53,26 @@ class TokenCounts:
                 "decode_steps": self.decode_steps}
 
 
-def greedy_done(tokenizer: Any, eos_ids: set[int], generation: Any) -> Callable[[list[int]], bool]:
+@dataclass
+class GreedyDone:
     """When a row is finished: an end token, max_new_tokens, or a stop string in its text."""
 
-    def done(tokens: list[int]) -> bool:
-        if tokens[-1] in eos_ids or len(tokens) >= generation.max_new_tokens:
-            return True
-        if not generation.stop:
-            return False
-        text = tokenizer.decode(tokens, skip_special_tokens=True)
-        return any(stop in text for stop in generation.stop if stop)
+    tokenizer: Any
+    eos_ids: set[int]
+    max_new_tokens: int
+    stop: list[str]
 
-    return done
+    def __call__(self, tokens: list[int]) -> bool:
+        if tokens[-1] in self.eos_ids or len(tokens) >= self.max_new_tokens:
+            return True
+        if not self.stop:
+            return False
+        text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+        return any(stop in text for stop in self.stop if stop)
+
+
+def greedy_done(tokenizer: Any, eos_ids: set[int], generation: Any) -> GreedyDone:
+    return GreedyDone(tokenizer, eos_ids, generation.max_new_tokens, list(generation.stop))
 
 
 def supports_shared_prefix(model: Any) -> bool:
@@ -82,7 +90,7 @@ def supports_shared_prefix(model: Any) -> bool:
 
 
 def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch_size: int,
-                         done: Callable[[list[int]], bool], pad_id: int,
+                         done: GreedyDone, pad_id: int,
                          counts: TokenCounts) -> Iterator[Row]:
     """Yield each row once its greedy continuation is finished (done(tokens) is true)."""
     from harness.backends._shared_kv import shared_prefix_attention_on
@@ -111,7 +119,7 @@ def _prefix_keys_values(model: Any, prefix: list[int]) -> list[tuple[Any, Any]]:
 
 
 def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
-                  done: Callable[[list[int]], bool], pad_id: int,
+                  done: GreedyDone, pad_id: int,
                   counts: TokenCounts) -> Iterator[Row]:
     import torch
 
@@ -120,7 +128,7 @@ def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
     ids, attention, positions = _left_padded(batch, prefix_len, pad_id, model.device)
     counts.processed += int(attention.sum())
     counts.padding += int(attention.numel() - attention.sum())
-    cache = SharedKVCache(layers, rows=len(batch))
+    cache = SharedKVCache(layers, rows=len(batch), capacity=ids.shape[1] + done.max_new_tokens)
     alive = list(batch)
     while True:
         counts.passes.append((ids.shape[0], ids.shape[1],

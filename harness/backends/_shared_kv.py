@@ -37,13 +37,20 @@ class SharedKV(NamedTuple):
 
 
 class SharedKVCache:
-    """Per layer: the prefix keys/values (from a normal forward pass) and the suffix ones."""
+    """Per layer: the prefix keys/values (from a normal forward pass) and the suffix ones.
 
-    def __init__(self, prefix_layers: list[tuple[torch.Tensor, torch.Tensor]], rows: int):
+    The suffix keys/values of a layer live in one buffer of `capacity` positions, allocated at
+    the first pass and written in place after that (no copy of the whole cache per step).
+    """
+
+    def __init__(self, prefix_layers: list[tuple[torch.Tensor, torch.Tensor]], rows: int,
+                 capacity: int):
         self.prefix = prefix_layers
+        self.capacity = capacity
         self.suffix: list[tuple[torch.Tensor, torch.Tensor] | None] = [None] * len(prefix_layers)
+        self.length = 0  # suffix positions filled (the same in every layer after a pass)
         device = prefix_layers[0][0].device
-        self.visible = torch.zeros((rows, 0), dtype=torch.bool, device=device)  # real suffix keys
+        self.visible = torch.zeros((rows, capacity), dtype=torch.bool, device=device)  # real keys
         self.mask: torch.Tensor | None = None  # the mask of the forward pass in progress
 
     def begin(self, attention: torch.Tensor) -> None:
@@ -53,23 +60,28 @@ class SharedKVCache:
         only the prefix.
         """
         new = attention.shape[1]
-        self.visible = torch.cat([self.visible, attention.bool()], dim=1)
-        total = self.visible.shape[1]
+        if self.length + new > self.capacity:
+            raise ValueError(f"shared-prefix cache full: {self.length} + {new} > {self.capacity}")
+        self.visible[:, self.length : self.length + new] = attention.bool()
+        total = self.length + new
         causal = torch.ones(new, total, dtype=torch.bool, device=attention.device)
         causal = causal.tril(diagonal=total - new)
-        allowed = causal[None] & self.visible[:, None, :]
+        allowed = causal[None] & self.visible[:, None, :total]
         zero = torch.zeros((), dtype=torch.float32, device=attention.device)
         self.mask = torch.where(allowed, zero, float("-inf"))[:, None]
+        self.start, self.length = self.length, total
 
     def update(self, keys: torch.Tensor, values: torch.Tensor, layer_idx: int,
                *args: Any, **kwargs: Any) -> tuple[SharedKV, SharedKV]:
-        old = self.suffix[layer_idx]
-        if old is not None:
-            keys, values = torch.cat([old[0], keys], dim=2), torch.cat([old[1], values], dim=2)
-        self.suffix[layer_idx] = suffix = (keys, values)
+        if self.suffix[layer_idx] is None:
+            shape = (*keys.shape[:2], self.capacity, keys.shape[3])
+            self.suffix[layer_idx] = (keys.new_empty(shape), values.new_empty(shape))
+        buffers = self.suffix[layer_idx]
+        buffers[0][:, :, self.start : self.length] = keys
+        buffers[1][:, :, self.start : self.length] = values
         prefix_keys, prefix_values = self.prefix[layer_idx]
-        return (SharedKV(prefix_keys, suffix[0], self.mask),
-                SharedKV(prefix_values, suffix[1], self.mask))
+        return (SharedKV(prefix_keys, buffers[0][:, :, : self.length], self.mask),
+                SharedKV(prefix_values, buffers[1][:, :, : self.length], self.mask))
 
     def keep(self, rows: torch.Tensor) -> None:
         """Drop the rows not listed (finished sequences), so later steps skip them."""
