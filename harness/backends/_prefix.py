@@ -1,9 +1,10 @@
 """Greedy decoding of many prompts that share a token prefix: the prefix is run once.
 
 For a group of prompts [prefix][suffix_i], the prefix goes through the model once with batch
-size 1. Then, batch by batch, the suffixes are fed left-padded ([pads][suffix_i], pads masked,
-positions counted from the end of the prefix) on top of the shared prefix keys/values (see
-_shared_kv), and each row is decoded greedily, one token per step, until it produces an end
+size 1. Then, batch by batch (rows sorted by length), the suffixes are run on top of the
+shared prefix keys/values (see _shared_kv), one pass per run of equal suffix lengths so that no
+padding is computed, positions continuing the prefix; then each row of the batch is decoded
+greedily, one token per step for all rows together, until it produces an end
 token, contains a stop string or reaches max_new_tokens. A finished row leaves the batch at
 once, so later steps only compute the rows still going, and is yielded right away.
 """
@@ -90,8 +91,7 @@ def supports_shared_prefix(model: Any) -> bool:
 
 
 def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch_size: int,
-                         done: GreedyDone, pad_id: int,
-                         counts: TokenCounts) -> Iterator[Row]:
+                         done: GreedyDone, counts: TokenCounts) -> Iterator[Row]:
     """Yield each row once its greedy continuation is finished (done(tokens) is true)."""
     from harness.backends._shared_kv import shared_prefix_attention_on
 
@@ -103,7 +103,7 @@ def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch
     with shared_prefix_attention_on(model):
         for start in range(0, len(ordered), batch_size):
             chunk = ordered[start : start + batch_size]
-            yield from _decode_batch(model, layers, prefix_len, chunk, done, pad_id, counts)
+            yield from _decode_batch(model, layers, prefix_len, chunk, done, counts)
 
 
 def _prefix_keys_values(model: Any, prefix: list[int]) -> list[tuple[Any, Any]]:
@@ -119,22 +119,20 @@ def _prefix_keys_values(model: Any, prefix: list[int]) -> list[tuple[Any, Any]]:
 
 
 def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
-                  done: GreedyDone, pad_id: int,
-                  counts: TokenCounts) -> Iterator[Row]:
+                  done: GreedyDone, counts: TokenCounts) -> Iterator[Row]:
+    """Decode a batch of rows (sorted by prompt length) on top of the shared prefix."""
     import torch
 
     from harness.backends._shared_kv import SharedKVCache
 
-    ids, attention, positions = _left_padded(batch, prefix_len, pad_id, model.device)
-    counts.processed += int(attention.sum())
-    counts.padding += int(attention.numel() - attention.sum())
-    cache = SharedKVCache(layers, rows=len(batch), capacity=ids.shape[1] + done.max_new_tokens)
+    suffixes = [row.ids[prefix_len:] for row in batch]
+    width = len(suffixes[-1])
+    cache = SharedKVCache(layers, rows=len(batch), capacity=width + done.max_new_tokens)
+    next_tokens = _suffix_passes(model, cache, suffixes, prefix_len, counts)
+    positions = torch.tensor([[prefix_len + len(s)] for s in suffixes], device=model.device)
+    cache.select(0, len(batch), at=width)
     alive = list(batch)
     while True:
-        counts.passes.append((ids.shape[0], ids.shape[1],
-                              int(positions[0, -1]) + 1 - ids.shape[1], prefix_len))
-        next_tokens = _step(model, cache, ids, attention, positions)
-        counts.decode_steps += 1
         keep = []
         for index, (row, token) in enumerate(zip(alive, next_tokens.tolist())):
             row.tokens.append(token)
@@ -144,41 +142,52 @@ def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
                 keep.append(index)
         if not keep:
             return
-        ids, positions = next_tokens[:, None], positions[:, -1:] + 1
+        ids = next_tokens[:, None]
         if len(keep) < len(alive):
             rows = torch.tensor(keep, device=model.device)
             cache.keep(rows)
             ids, positions = ids[rows], positions[rows]
             alive = [alive[i] for i in keep]
-        attention = torch.ones_like(ids)
+        counts.passes.append((len(alive), 1, prefix_len + cache.at, prefix_len))
+        next_tokens = _step(model, cache, ids, positions)
+        counts.decode_steps += 1
+        positions = positions + 1
 
 
-def _step(model: Any, cache: Any, ids: Any, attention: Any, positions: Any) -> Any:
+def _suffix_passes(model: Any, cache: Any, suffixes: list[list[int]], prefix_len: int,
+                   counts: TokenCounts) -> Any:
+    """Run the suffixes, one pass per run of equal lengths (so no padding is computed), each
+    row's keys/values right-aligned in the cache (a shorter row's first positions stay empty
+    and hidden); the first generated token of every row."""
+    import torch
+
+    width, first, start = len(suffixes[-1]), [], 0
+    while start < len(suffixes):
+        length = len(suffixes[start])
+        end = start + 1
+        while end < len(suffixes) and len(suffixes[end]) == length:
+            end += 1
+        ids = torch.tensor(suffixes[start:end], device=model.device)
+        positions = prefix_len + torch.arange(length, device=model.device).expand(end - start, -1)
+        cache.select(start, end, at=width - length)
+        counts.passes.append((end - start, length, prefix_len, prefix_len))
+        first.append(_step(model, cache, ids, positions))
+        counts.processed += ids.numel()
+        counts.decode_steps += 1
+        start = end
+    return torch.cat(first)
+
+
+def _step(model: Any, cache: Any, ids: Any, positions: Any) -> Any:
     """One forward pass over new tokens; the greedy next token of each row."""
     import torch
 
     with torch.inference_mode():
-        cache.begin(attention)
+        cache.begin(ids.shape[1])
         kwargs = {_cache_argument(type(model)): cache}
         output = model(input_ids=ids, position_ids=positions, use_cache=True,
                        logits_to_keep=1, **kwargs)
         return output.logits[:, -1].argmax(dim=-1)
-
-
-def _left_padded(batch: list[Row], prefix_len: int, pad_id: int, device: Any) -> tuple[Any, ...]:
-    """Suffix ids left-padded to one length, their attention (1 real, 0 pad) and positions.
-
-    Real suffix tokens continue the prefix's positions; pads get the first suffix position
-    (any value works: nothing attends to them).
-    """
-    import torch
-
-    suffixes = [row.ids[prefix_len:] for row in batch]
-    width = max(len(s) for s in suffixes)
-    ids = torch.tensor([[pad_id] * (width - len(s)) + s for s in suffixes], device=device)
-    lengths = torch.tensor([len(s) for s in suffixes], device=device)
-    offsets = torch.arange(width, device=device)[None, :] - (width - lengths)[:, None]
-    return ids, (offsets >= 0).long(), prefix_len + offsets.clamp(min=0)
 
 
 @functools.lru_cache(maxsize=8)

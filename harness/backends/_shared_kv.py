@@ -39,49 +39,50 @@ class SharedKV(NamedTuple):
 class SharedKVCache:
     """Per layer: the prefix keys/values (from a normal forward pass) and the suffix ones.
 
-    The suffix keys/values of a layer live in one buffer of `capacity` positions, allocated at
-    the first pass and written in place after that (no copy of the whole cache per step).
+    The suffix keys/values of a layer live in one zeroed buffer of `capacity` positions per
+    row, allocated at the first pass and written in place after that (no copy of the whole
+    cache per step). A pass covers the rows and writes at the position that `select` chose;
+    positions a row never wrote stay hidden.
     """
 
     def __init__(self, prefix_layers: list[tuple[torch.Tensor, torch.Tensor]], rows: int,
                  capacity: int):
         self.prefix = prefix_layers
-        self.capacity = capacity
+        self.capacity, self.total_rows = capacity, rows
         self.suffix: list[tuple[torch.Tensor, torch.Tensor] | None] = [None] * len(prefix_layers)
-        self.length = 0  # suffix positions filled (the same in every layer after a pass)
         device = prefix_layers[0][0].device
         self.visible = torch.zeros((rows, capacity), dtype=torch.bool, device=device)  # real keys
         self.mask: torch.Tensor | None = None  # the mask of the forward pass in progress
+        self.select(0, rows, at=0)
 
-    def begin(self, attention: torch.Tensor) -> None:
-        """Before a forward pass over new tokens: attention (rows, new) is 1 for real tokens.
+    def select(self, start: int, end: int, at: int) -> None:
+        """The next passes are over rows start..end-1, their new tokens written from `at` on."""
+        self.rows, self.at = slice(start, end), at
 
-        A new token sees the real suffix tokens before it and itself (causal); pads see
-        only the prefix.
-        """
-        new = attention.shape[1]
-        if self.length + new > self.capacity:
-            raise ValueError(f"shared-prefix cache full: {self.length} + {new} > {self.capacity}")
-        self.visible[:, self.length : self.length + new] = attention.bool()
-        total = self.length + new
-        causal = torch.ones(new, total, dtype=torch.bool, device=attention.device)
-        causal = causal.tril(diagonal=total - new)
-        allowed = causal[None] & self.visible[:, None, :total]
-        zero = torch.zeros((), dtype=torch.float32, device=attention.device)
+    def begin(self, new: int) -> None:
+        """Before a forward pass over `new` tokens of each selected row: each new token sees
+        the row's earlier suffix tokens and itself (causal), and the whole prefix."""
+        if self.at + new > self.capacity:
+            raise ValueError(f"shared-prefix cache full: {self.at} + {new} > {self.capacity}")
+        self.start, self.length = self.at, self.at + new
+        self.visible[self.rows, self.start : self.length] = True
+        causal = torch.ones(new, self.length, dtype=torch.bool, device=self.visible.device)
+        allowed = causal.tril(diagonal=self.start)[None] & self.visible[self.rows, None, : self.length]
+        zero = torch.zeros((), dtype=torch.float32, device=self.visible.device)
         self.mask = torch.where(allowed, zero, float("-inf"))[:, None]
-        self.start, self.length = self.length, total
+        self.at = self.length
 
     def update(self, keys: torch.Tensor, values: torch.Tensor, layer_idx: int,
                *args: Any, **kwargs: Any) -> tuple[SharedKV, SharedKV]:
         if self.suffix[layer_idx] is None:
-            shape = (*keys.shape[:2], self.capacity, keys.shape[3])
-            self.suffix[layer_idx] = (keys.new_empty(shape), values.new_empty(shape))
+            shape = (self.total_rows, keys.shape[1], self.capacity, keys.shape[3])
+            self.suffix[layer_idx] = (keys.new_zeros(shape), values.new_zeros(shape))
         buffers = self.suffix[layer_idx]
-        buffers[0][:, :, self.start : self.length] = keys
-        buffers[1][:, :, self.start : self.length] = values
+        buffers[0][self.rows, :, self.start : self.length] = keys
+        buffers[1][self.rows, :, self.start : self.length] = values
         prefix_keys, prefix_values = self.prefix[layer_idx]
-        return (SharedKV(prefix_keys, buffers[0][:, :, : self.length], self.mask),
-                SharedKV(prefix_values, buffers[1][:, :, : self.length], self.mask))
+        return (SharedKV(prefix_keys, buffers[0][self.rows, :, : self.length], self.mask),
+                SharedKV(prefix_values, buffers[1][self.rows, :, : self.length], self.mask))
 
     def keep(self, rows: torch.Tensor) -> None:
         """Drop the rows not listed (finished sequences), so later steps skip them."""
@@ -89,6 +90,8 @@ class SharedKVCache:
                                                 kv[1].index_select(0, rows))
                        for kv in self.suffix]
         self.visible = self.visible.index_select(0, rows)
+        self.total_rows = len(rows)
+        self.select(0, self.total_rows, at=self.at)
 
 
 def shared_prefix_attention(module: Any, query: torch.Tensor, key: Any, value: Any,

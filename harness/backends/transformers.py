@@ -264,8 +264,7 @@ class TransformersBackend(Backend):
         done = greedy_done(self.tokenizer, _eos_ids(self.model), generation)
         try:
             for row in decode_shared_prefix(self.model, group.prefix_len, rows,
-                                            max(1, self.config.batch_size), done,
-                                            self.tokenizer.pad_token_id, self.counts):
+                                            max(1, self.config.batch_size), done, self.counts):
                 del pending[row.key.id]
                 yield self._shared_result(row, generation)
         except (RuntimeError, ValueError, NotImplementedError, AttributeError) as exc:
