@@ -69,6 +69,15 @@ def test_shared_prefix_attention_equals_attention_over_the_whole_sequence(fused,
         expected = (scores + causal).softmax(-1) @ torch.cat([values[:, :prefix], values[:, prefix:][:, real]], 1)
         assert torch.allclose(out[row, real].transpose(0, 1), expected, atol=1e-5)
 
+    # Rows with no padding (every query sees a suffix key) take the fused suffix attention.
+    dense = torch.where(torch.ones(suffix, suffix).tril().bool(), 0.0, float("-inf")).expand(3, 1, -1, -1)
+    full, _ = shared_prefix_attention(None, query, SharedKV(prefix_kv[0], suffix_kv[0], dense, True),
+                                      SharedKV(prefix_kv[1], suffix_kv[1], dense, True), None, scaling=0.3)
+    plain, _ = shared_prefix_attention(None, query, SharedKV(prefix_kv[0], suffix_kv[0], dense),
+                                       SharedKV(prefix_kv[1], suffix_kv[1], dense), None, scaling=0.3)
+    assert torch.allclose(full, plain, atol=1e-5)
+    assert torch.allclose(full[0], out[0], atol=1e-5)  # row 0 has no padding: same as above
+
     # In bfloat16 the result comes back in bfloat16, close to the float32 one.
     half, _ = shared_prefix_attention(
         None, query.bfloat16(), SharedKV(prefix_kv[0].bfloat16(), suffix_kv[0].bfloat16(), mask),

@@ -34,6 +34,7 @@ class SharedKV(NamedTuple):
     prefix: torch.Tensor  # (1, kv_heads, prefix_len, head_dim)
     suffix: torch.Tensor  # (rows, kv_heads, suffix_len, head_dim)
     mask: torch.Tensor  # (rows, 1, queries, suffix_len), additive float32: 0 visible, -inf hidden
+    every_query_sees_a_key: bool = False  # no query is masked from the whole suffix
 
 
 class SharedKVCache:
@@ -70,6 +71,7 @@ class SharedKVCache:
         allowed = causal.tril(diagonal=self.start)[None] & self.visible[self.rows, None, : self.length]
         zero = torch.zeros((), dtype=torch.float32, device=self.visible.device)
         self.mask = torch.where(allowed, zero, float("-inf"))[:, None]
+        self.dense = bool(allowed.any(-1).all())  # true: each new token sees at least itself
         self.at = self.length
 
     def update(self, keys: torch.Tensor, values: torch.Tensor, layer_idx: int,
@@ -81,8 +83,8 @@ class SharedKVCache:
         buffers[0][self.rows, :, self.start : self.length] = keys
         buffers[1][self.rows, :, self.start : self.length] = values
         prefix_keys, prefix_values = self.prefix[layer_idx]
-        return (SharedKV(prefix_keys, buffers[0][self.rows, :, : self.length], self.mask),
-                SharedKV(prefix_values, buffers[1][self.rows, :, : self.length], self.mask))
+        return (SharedKV(prefix_keys, buffers[0][self.rows, :, : self.length], self.mask, self.dense),
+                SharedKV(prefix_values, buffers[1][self.rows, :, : self.length], self.mask, self.dense))
 
     def keep(self, rows: torch.Tensor) -> None:
         """Drop the rows not listed (finished sequences), so later steps skip them."""
@@ -154,10 +156,17 @@ def _prefix_part(query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
 def _suffix_part(query: torch.Tensor, key: SharedKV, value: SharedKV,
                  scale: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Masked attention of each row's queries over its own suffix keys (few: the question
-    and the tokens generated so far), grouped-query heads sharing their key/value head.
-    In float32 (the suffix is short), whatever the model's dtype."""
+    and the tokens generated so far), grouped-query heads sharing their key/value head, with
+    its float32 log-sum-exp. Fused on CPU when no query is masked from every key (the fused
+    kernel would give NaN there); else in plain float32 torch."""
     rows, heads, queries, dim = query.shape
     kv_heads = key.suffix.shape[1]
+    if _FLASH is not None and query.device.type == "cpu" and key.every_query_sees_a_key:
+        # fused: one kernel instead of a tiny matmul per row and head (the cost of a decode step)
+        grouped = query.reshape(rows, kv_heads, -1, dim)  # per kv head: its query heads' queries
+        mask = key.mask.repeat(1, 1, heads // kv_heads, 1).to(query.dtype)
+        out, lse = _FLASH(grouped, key.suffix, value.suffix, 0.0, False, attn_mask=mask, scale=scale)[:2]
+        return out.float().reshape(rows, heads, queries, dim), lse.float().reshape(rows, heads, queries)
     grouped = query.float().reshape(rows, kv_heads, -1, dim)  # query head h uses kv head h // group
     scores = (grouped @ key.suffix.float().transpose(2, 3)) * scale
     scores = scores.reshape(rows, heads, queries, -1) + key.mask
