@@ -112,9 +112,9 @@ def shared_prefix_attention(module: Any, query: torch.Tensor, key: Any, value: A
     scale = scaling if scaling is not None else query.shape[-1] ** -0.5
     prefix_out, prefix_lse = _prefix_part(query, key.prefix, value.prefix, scale)
     suffix_out, suffix_lse = _suffix_part(query, key, value, scale)
-    total = torch.logaddexp(prefix_lse, suffix_lse)
-    out = (prefix_out * (prefix_lse - total).exp_().unsqueeze(-1)
-           + suffix_out * (suffix_lse - total).exp_().unsqueeze(-1))
+    # The prefix's share of the softmax mass is exp(p) / (exp(p) + exp(s)) = sigmoid(p - s).
+    share = torch.sigmoid(prefix_lse - suffix_lse).unsqueeze(-1)
+    out = torch.lerp(suffix_out, prefix_out, share)
     return out.to(query.dtype).transpose(1, 2).contiguous(), None
 
 
