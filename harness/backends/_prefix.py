@@ -144,10 +144,10 @@ def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
             return
         ids = next_tokens[:, None]
         if len(keep) < len(alive):
-            rows = torch.tensor(keep, device=model.device)
-            cache.keep(rows)
+            order = cache.compact(keep)
+            rows = torch.tensor(order, device=model.device)
             ids, positions = ids[rows], positions[rows]
-            alive = [alive[i] for i in keep]
+            alive = [alive[i] for i in order]
         counts.passes.append((len(alive), 1, prefix_len + cache.at, prefix_len))
         next_tokens = _step(model, cache, ids, positions)
         counts.decode_steps += 1

@@ -86,14 +86,24 @@ class SharedKVCache:
         return (SharedKV(prefix_keys, buffers[0][self.rows, :, : self.length], self.mask, self.dense),
                 SharedKV(prefix_values, buffers[1][self.rows, :, : self.length], self.mask, self.dense))
 
-    def keep(self, rows: torch.Tensor) -> None:
-        """Drop the rows not listed (finished sequences), so later steps skip them."""
-        self.suffix = [None if kv is None else (kv[0].index_select(0, rows),
-                                                kv[1].index_select(0, rows))
-                       for kv in self.suffix]
-        self.visible = self.visible.index_select(0, rows)
-        self.total_rows = len(rows)
-        self.select(0, self.total_rows, at=self.at)
+    def compact(self, keep: list[int]) -> list[int]:
+        """Keep only the listed rows (ascending indices of the current ones): later passes skip
+        the others. Rows are not all copied to close the gaps: each kept row from beyond the
+        new end moves into a gap. Returns, for each new row, the index it had before."""
+        alive = len(keep)
+        kept = set(keep)
+        holes = [i for i in range(alive) if i not in kept]
+        movers = [i for i in keep if i >= alive]
+        order = list(range(alive))
+        if holes:
+            to, source = (torch.tensor(x, device=self.visible.device) for x in (holes, movers))
+            with torch.inference_mode():  # the buffers were made in inference mode
+                for buffer in [self.visible, *(b for kv in self.suffix if kv is not None for b in kv)]:
+                    buffer.index_copy_(0, to, buffer.index_select(0, source))
+            for hole, mover in zip(holes, movers):
+                order[hole] = mover
+        self.select(0, alive, at=self.at)
+        return order
 
 
 def shared_prefix_attention(module: Any, query: torch.Tensor, key: Any, value: Any,
