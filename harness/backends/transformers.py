@@ -60,7 +60,7 @@ def pick_device(device: str) -> str:
 
 def pick_dtype(dtype: str, device: str) -> Any:
     """"auto" is float32 on CPU and the model's own dtype on GPU. Not bfloat16, even where the
-    hardware computes it natively: it changed 32 of SmolLM2's 102 QA answers against float32
+    hardware computes it natively: it changed 40 of SmolLM2's 102 QA answers against float32
     (docs/performance.md), far more than the 2% that would make it a safe default."""
     import torch
 
