@@ -1,122 +1,104 @@
-"""Generation speed on the gold QA set with SmolLM2: naive path, fast path, llama.cpp, floor.
+"""Generation speed on the gold QA set with SmolLM2: the fast path against a first-principles
+floor and against what users would otherwise run.
 
-    .venv/bin/python benchmarks/bench_generation.py            # full QA set, median of 3 runs
-    .venv/bin/python benchmarks/bench_generation.py --quick    # 12 questions, 1 run
+    .venv/bin/python benchmarks/bench_generation.py                 # every QA item in gold/
+    .venv/bin/python benchmarks/bench_generation.py --quick         # 12 questions, 1 run
+    HARNESS_BENCH_LLAMACPP_PYTHON=/path/to/venv/bin/python \\
+    HARNESS_BENCH_LMEVAL_PYTHON=/path/to/other/bin/python .venv/bin/python benchmarks/bench_generation.py
 
-- naive: one generate() per question, batch size 1 (what common harnesses do);
-- fast: the transformers backend's shared-prefix path (the article is run once);
-- llama.cpp: llama-cpp-python in-process (in a child process here, so a crash of its native
-  code is reported instead of ending the benchmark) on the same GGUF file, one chat
-  completion per question in sequence, so its own prefix reuse applies;
-- floor: one forward pass over the shared prefix plus the measured time of one decode step at
-  the batch size used times the decode steps the fast path needed.
-Prompts are rendered by the harness's own code from configs/default.yaml. Prints markdown.
+Paths, all on the harness's own prompts (rendered from configs/default.yaml):
+- fast: the transformers backend's shared-prefix path, in the dtype `auto` picks here, then in
+  the other of float32/bfloat16 (answers compared: the bfloat16 agreement);
+- naive: one generate() per question, batch size 1, same dtype as the fast path;
+- llama.cpp: llama-cpp-python in-process on the same GGUF file, one chat completion per
+  question in sequence (its own prefix reuse applies), from the interpreter named by
+  --llamacpp-python / HARNESS_BENCH_LLAMACPP_PYTHON (a `pip install llama-cpp-python` build,
+  compiled for this CPU); this environment's build only where that one is not named or crashes;
+- lm-eval: lm-evaluation-harness's `hf` backend, `generate_until`, on the same rendered prompts
+  and the same (converted) weights, from --lmeval-python / HARNESS_BENCH_LMEVAL_PYTHON;
+- floor: see benchmarks/_floor.py (work counted from the fast path's passes, machine measured).
+An anchor whose interpreter is not named is reported as not run. Prints markdown.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import _anchors  # noqa: E402
+from _floor import Machine, Shape, run_floor  # noqa: E402
 
 from harness.backends import create_backend  # noqa: E402
-from harness.backends._gguf import cache_dir, locate_gguf  # noqa: E402
+from harness.backends._chat import chat_prompt  # noqa: E402
+from harness.backends._gguf import converted_dir, locate_gguf  # noqa: E402
 from harness.config import load_config  # noqa: E402
 from harness.gold import load_gold  # noqa: E402
-from harness.tasks import TASKS  # noqa: E402
 from harness.metrics import extract_answer  # noqa: E402
+from harness.tasks import TASKS  # noqa: E402
+
+TARGETS = {"floor": 1.5, "llama.cpp": 2.0, "lm-eval": 15.0, "naive": 8.0, "agreement": 0.98}
 
 
-class PeakRSS:
-    """Peak resident memory of this process while the block runs (sampled every 20 ms)."""
-
-    def __enter__(self) -> "PeakRSS":
-        import psutil
-
-        self._process, self.peak, self._stop = psutil.Process(), 0, threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._process.memory_info().rss)
-            self._stop.wait(0.02)
-
-    def __exit__(self, *exc: Any) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._process.memory_info().rss)
-
-
-def qa_setup(quick: bool) -> tuple[Any, list[Any], Any]:
-    """(model config, QA requests, QA task) as `harness run configs/default.yaml` builds them."""
+def qa_setup(limit: int | None) -> tuple[Any, list[Any], Any]:
+    """(model config, QA requests, QA task options) as `harness run configs/default.yaml` builds them."""
     config = load_config(str(ROOT / "configs" / "default.yaml"))
-    items = TASKS["qa"].items(load_gold(ROOT / config.gold), config.tasks.qa, 12 if quick else None)
+    items = TASKS["qa"].items(load_gold(ROOT / config.gold), config.tasks.qa, limit)
     model = next(m for m in config.models if m.backend == "transformers")
     return model, [item.request() for item in items], config.tasks.qa
 
 
-def timed_load(model_config: Any, cache: Path) -> tuple[Any, float]:
-    os.environ["HARNESS_CACHE_DIR"] = str(cache)
-    backend = create_backend(model_config)
-    started = time.perf_counter()
+def load(model_config: Any, dtype: str) -> Any:
+    backend = create_backend(model_config.model_copy(update={"dtype": dtype}))
     backend.load()
-    return backend, time.perf_counter() - started
-
-
-def load_times(model_config: Any) -> dict[str, Any]:
-    """Cold: GGUF dequantized into an empty cache. Cached: loaded from the converted weights."""
-    with tempfile.TemporaryDirectory() as empty, PeakRSS() as memory:
-        cold, cold_s = timed_load(model_config, Path(empty))
-        cold.close()
-        _, cached_s = timed_load(model_config, Path(empty))
-    return {"cold_s": cold_s, "cached_s": cached_s, "peak_rss": memory.peak}
+    return backend
 
 
 def run_backend(backend: Any, requests: list[Any], generation: Any, fast: bool,
                 batch_size: int) -> dict[str, Any]:
-    """One pass over all requests; wall time, tokens and texts."""
+    """One pass over all requests: wall time, tokens, texts and the fast path's passes."""
     backend.fast_path, backend.config.batch_size = fast, batch_size
-    before = dict(vars(backend.counts))
+    before, passes = dict(vars(backend.counts)), len(backend.counts.passes)
     started = time.perf_counter()
     results = {r.id: r for r in backend.generate(requests, generation)}
     wall = time.perf_counter() - started
-    counts = {k: v - before[k] for k, v in vars(backend.counts).items()}
-    errors = [r.id for r in results.values() if r.error]
-    return {"wall_s": wall, "processed": counts["processed"], "decode_steps": counts["decode_steps"],
+    return {"wall_s": wall, "processed": backend.counts.processed - before["processed"],
             "generated": sum(r.completion_tokens or 0 for r in results.values()),
-            "texts": {k: r.text for k, r in results.items()}, "errors": errors}
+            "texts": {k: r.text or "" for k, r in results.items()},
+            "errors": [k for k, r in results.items() if r.error],
+            "passes": backend.counts.passes[passes:]}
 
 
-def median_runs(runs: int, once: Any) -> dict[str, Any]:
-    """Median wall time over runs; the other fields from the median run."""
+def median_run(runs: int, once: Any) -> dict[str, Any]:
+    """The run with the median wall time (its other fields with it)."""
     results = sorted((once() for _ in range(runs)), key=lambda r: r["wall_s"])
-    return results[len(results) // 2]
+    return {**results[len(results) // 2], "runs": runs}
 
 
-def llamacpp_runs(gguf: Path, requests: list[Any], generation: Any, runs: int) -> dict[str, Any]:
-    """The llama.cpp runs in a child process; {"error": ...} when it fails or crashes."""
-    payload = {"gguf": str(gguf), "runs": runs, "max_tokens": generation.max_new_tokens,
-               "messages": [_messages(r) for r in requests]}
-    child = subprocess.run([sys.executable, __file__, "--llamacpp-worker"], input=json.dumps(payload),
-                           capture_output=True, text=True)
-    if child.returncode != 0:
-        tail = (child.stderr.strip().splitlines() or [""])[-1]
-        return {"error": f"exit status {child.returncode} {tail}".strip()}
-    return json.loads(child.stdout.strip().splitlines()[-1])
+def anchor_jobs(backend: Any, requests: list[Any], generation: Any, args: Any) -> dict[str, Any]:
+    """What the llama.cpp and lm-eval workers are given: the same prompts, tokens, weights."""
+    texts = [chat_prompt(backend.tokenizer, r.system, r.prompt)[0] for r in requests]
+    sha256 = backend.identity()["model_sha256"]
+    eot = backend.tokenizer.convert_ids_to_tokens(backend.model.generation_config.eos_token_id)
+    eot = eot[0] if isinstance(eot, list) else eot
+    return {
+        "llamacpp": {"gguf": str(locate_gguf(backend.config.gguf).path), "runs": args.runs,
+                     "max_tokens": generation.max_new_tokens, "threads": args.threads,
+                     "messages": [_messages(r) for r in requests]},
+        "lmeval": {"model_dir": str(converted_dir(sha256)), "threads": args.threads,
+                   "dtype": str(backend.model.dtype).removeprefix("torch."),
+                   "batch_sizes": args.lmeval_batch_sizes, "max_tokens": generation.max_new_tokens,
+                   "until": [eot], "prompts": texts,
+                   "prompt_ids": [backend._prompt_ids(r) for r in requests]},
+    }
 
 
 def _messages(request: Any) -> list[dict[str, str]]:
@@ -124,145 +106,186 @@ def _messages(request: Any) -> list[dict[str, str]]:
     return system + [{"role": "user", "content": request.prompt}]
 
 
-def llamacpp_worker() -> None:
-    """Child process: median over runs of answering every question in sequence."""
-    from llama_cpp import Llama
-
-    job = json.loads(sys.stdin.read())
-    started = time.perf_counter()
-    llm = Llama(model_path=job["gguf"], n_ctx=4096, n_threads=os.cpu_count(), verbose=False)
-    load_s = time.perf_counter() - started
-    runs = sorted((_llamacpp_once(llm, job) for _ in range(job["runs"])), key=lambda r: r["wall_s"])
-    print(json.dumps({**runs[len(runs) // 2], "load_s": load_s}))
-
-
-def _llamacpp_once(llm: Any, job: dict[str, Any]) -> dict[str, Any]:
-    llm.reset()  # each run starts without a cached prefix, like the other paths
-    processed = generated = 0
-    started = time.perf_counter()
-    for messages in job["messages"]:
-        previous = list(llm._input_ids)
-        out = llm.create_chat_completion(messages=messages, max_tokens=job["max_tokens"],
-                                         temperature=0.0)
-        prompt = out["usage"]["prompt_tokens"]
-        reused = len(os.path.commonprefix([previous, list(llm._input_ids)[:prompt]]))
-        processed += prompt - min(reused, prompt - 1)  # llama.cpp re-runs the last token
-        generated += out["usage"]["completion_tokens"]
-    return {"wall_s": time.perf_counter() - started, "processed": processed, "generated": generated}
+def anchors(jobs: dict[str, Any], requests: list[Any], args: Any) -> dict[str, dict[str, Any]]:
+    """llama.cpp and lm-eval rows (or their errors), texts keyed by request id."""
+    out: dict[str, dict[str, Any]] = {}
+    ids = [r.id for r in requests]
+    if not args.skip_llamacpp:
+        result = _anchors.llamacpp(jobs["llamacpp"], args.llamacpp_python)
+        if "texts" in result:
+            result["texts"] = dict(zip(ids, result["texts"]))
+        out["llama.cpp (in-process, sequential)"] = result
+    if not args.skip_lmeval:
+        result = _anchors.lmeval(jobs["lmeval"], args.lmeval_python)
+        for size, run in result.get("runs", {}).items():
+            out[f"lm-eval hf generate_until (batch {size})"] = {
+                "wall_s": run["wall_s"], "texts": dict(zip(ids, run["texts"])),
+                "processed": None, "generated": None, "version": result["version"],
+                "same_token_ids": result["same_token_ids"]}
+        if "error" in result:
+            out["lm-eval hf generate_until"] = result
+    return out
 
 
-def floor(backend: Any, requests: list[Any], batch_size: int, steps: int) -> dict[str, Any]:
-    """Prefix forward pass + per-step decode time at batch_size x decode steps needed."""
-    import torch
-
-    from harness.backends._grouping import shared_prefix_len
-    from harness.backends._prefix import _prefix_keys_values, _step
-    from harness.backends._shared_kv import SharedKVCache, shared_prefix_attention_on
-
-    ids = [backend._prompt_ids(r) for r in requests]
-    prefix_len = shared_prefix_len(ids)
-    started = time.perf_counter()
-    layers = _prefix_keys_values(backend.model, ids[0][:prefix_len])
-    prefix_s = time.perf_counter() - started
-    cache = SharedKVCache(layers, rows=batch_size)
-    tokens = torch.full((batch_size, 1), ids[0][prefix_len])
-    with shared_prefix_attention_on(backend.model):
-        times = []
-        for step in range(12):
-            started = time.perf_counter()
-            _step(backend.model, cache, tokens, torch.ones_like(tokens), tokens * 0 + prefix_len + step)
-            times.append(time.perf_counter() - started)
-    step_s = statistics.median(times[2:])
-    return {"prefix_tokens": prefix_len, "prefix_s": prefix_s, "step_s": step_s,
-            "steps": steps, "floor_s": prefix_s + step_s * steps}
+def agreement(a: dict[str, str], b: dict[str, str], rule: Any) -> tuple[int, list[tuple[str, str, str]]]:
+    """(equal extracted answers, the differing ones) over the ids of a."""
+    pairs = [(k, extract_answer(a[k], rule), extract_answer(b.get(k, ""), rule)) for k in a]
+    diffs = [(k, x, y) for k, x, y in pairs if x != y]
+    return len(pairs) - len(diffs), diffs
 
 
-def differences(fast: dict[str, str], naive: dict[str, str], rule: Any) -> list[tuple[str, str, str]]:
-    pairs = ((k, extract_answer(fast[k] or "", rule), extract_answer(naive[k] or "", rule)) for k in naive)
-    return [(k, a, b) for k, a, b in pairs if a != b]
+def measure(args: Any) -> dict[str, Any]:
+    model_config, requests, task = qa_setup(4 if args.quick else args.limit)
+    model_config = model_config.model_copy(update={"threads": args.threads})
+    generation = model_config.generation
+    results: dict[str, Any] = {"n": len(requests), "threads": args.threads, "paths": {},
+                               "load_before": os.getloadavg()[0]}
+    main = load(model_config, args.dtype)
+    results["dtype"] = dtype = str(main.model.dtype).removeprefix("torch.")
+    jobs = anchor_jobs(main, requests, generation, args)
+    outside = anchors(jobs, requests, args)  # first: this process's threads are idle meanwhile
+    paths, size = results["paths"], args.batch_sizes[0]
+    for batch in args.batch_sizes:
+        paths[f"fast (batch {batch})"] = median_run(
+            args.runs, lambda: run_backend(main, requests, generation, True, batch))
+    fast = paths[f"fast (batch {size})"]
+    if not args.skip_naive:
+        paths["naive (generate, batch 1)"] = median_run(
+            args.naive_runs, lambda: run_backend(main, requests, generation, False, 1))
+    results["machine"] = machine = Machine(Shape.of(main.model.config), main.model.dtype, args.threads)
+    results["floor"] = run_floor(machine, fast["passes"])
+    main.close()
+    if not args.skip_other_dtype:
+        other = "float32" if dtype == "bfloat16" else "bfloat16"
+        second = load(model_config, other)
+        paths[f"fast (batch {size}, {other})"] = median_run(
+            args.runs, lambda: run_backend(second, requests, generation, True, size))
+        paths[f"fast (batch {size}, {other})"]["dtype"] = other
+        second.close()
+    paths.update(outside)
+    results["agreement"] = {name: agreement(fast["texts"], r["texts"], task.extraction)
+                            for name, r in paths.items() if "texts" in r and r is not fast}
+    results["load_after"] = os.getloadavg()[0]
+    return results
 
 
-def row(name: str, r: dict[str, Any], fast_s: float) -> str:
+def row(name: str, r: dict[str, Any], fast_s: float, equal: Any, dtype: str) -> str:
     if "error" in r:
-        return f"| {name} | failed: {r['error']} | | | | |"
-    rate = r["generated"] / r["wall_s"] if r["wall_s"] else 0.0
-    return (f"| {name} | {r['wall_s']:.1f} | {r['processed']} | {r['generated']} | {rate:.1f} "
-            f"| {r['wall_s'] / fast_s:.2f} |")
+        return f"| {name} | | failed or not run: {r['error']} | | | | | |"
+    done = r.get("generated")
+    rate = f"{done / r['wall_s']:.1f}" if done else ""
+    same = f"{equal[0]}/{equal[0] + len(equal[1])}" if equal else "(itself)"
+    return (f"| {name} | {r.get('dtype', dtype)} | {r['wall_s']:.1f} | {r.get('processed') or ''} "
+            f"| {done or ''} | {rate} | {r['wall_s'] / fast_s:.2f} | {same} |")
 
 
 def report(args: Any, results: dict[str, Any]) -> None:
-    fast_name = f"fast (batch {args.batch_sizes[0]})"
-    fast_s = results["paths"][fast_name]["wall_s"]
-    print(f"\n{results['n']} questions, {args.runs} run(s) each (median; naive "
-          f"{args.naive_runs or args.runs}), threads "
-          f"{results['threads']}, load average before/after {results['load_before']} / "
-          f"{os.getloadavg()[0]:.2f}\n")
-    print("| path | wall s | prompt tokens processed | tokens generated | generated tok/s | x fast |")
-    print("|---|---|---|---|---|---|")
-    for name, r in results["paths"].items():
-        print(row(name, r, fast_s))
-    f = results["floor"]
-    print(f"\nfloor: prefix {f['prefix_tokens']} tokens {f['prefix_s']:.2f} s + decode step "
-          f"{f['step_s'] * 1000:.0f} ms x {f['steps']} steps = {f['floor_s']:.1f} s; "
-          f"fast / floor = {fast_s / f['floor_s']:.2f}")
-    for key, value in results["load"].items():
-        print(f"load {key}: {value / 2**20:.0f} MiB" if key == "peak_rss" else f"load {key}: {value:.2f}")
-    print(f"peak RSS during the generation runs: {results['peak_rss'] / 2**20:.0f} MiB")
-    diffs = results["differences"]
-    print(f"\nfast vs naive extracted answers: {results['n'] - len(diffs)}/{results['n']} equal")
-    for key, a, b in diffs:
-        print(f"- {key}: fast {a!r} / naive {b!r}")
+    paths, dtype = results["paths"], results["dtype"]
+    fast = paths[f"fast (batch {args.batch_sizes[0]})"]
+    print(f"\n{results['n']} questions, {args.threads} threads, median of {args.runs} run(s) "
+          f"(naive {args.naive_runs}); load average before/after {results['load_before']:.2f} / "
+          f"{results['load_after']:.2f}\n")
+    print("| path | dtype | wall s | prompt tokens processed | tokens generated | generated tok/s "
+          "| x fast | extracted answers = fast |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, r in paths.items():
+        print(row(name, r, fast["wall_s"], results["agreement"].get(name), dtype))
+    floor_lines(results, fast["wall_s"])
+    for name, r in paths.items():
+        if "build" in r:
+            print(f"\nllama.cpp: {r['version']}, {r['build']}, load {r['load_s']:.2f} s\n"
+                  f"  system info: {r['system_info'].strip()}")
+            for line in r["tried"]:
+                print(f"  (fell back after: {line})")
+        if "same_token_ids" in r:
+            print(f"\n{name}: lm-eval {r['version']}, same token ids as the harness: {r['same_token_ids']}")
+    targets(results, fast["wall_s"])
+    for name, (_, diffs) in results["agreement"].items():
+        for key, a, b in diffs[:args.show_differences]:
+            print(f"- {name}: {key}: fast {a!r} / {b!r}")
+
+
+def floor_lines(results: dict[str, Any], fast_s: float) -> None:
+    f, m = results["floor"], results["machine"]
+    rates = ", ".join(f"M={k}: {v / 1e9:.0f}" for k, v in sorted(m.rates.items()) if k in _shown(m.rates))
+    print(f"\nfloor ({results['dtype']}): {f.flops / 1e9:.0f} GFLOP and {f.bytes / 1e9:.1f} GB read "
+          f"over {len(results['paths'][next(iter(results['paths']))]['passes'])} passes -> "
+          f"{f.seconds:.1f} s ({f.compute_s:.1f} s compute-bound passes, {f.memory_s:.1f} s "
+          f"memory-bound); fast {fast_s:.1f} s = {fast_s / f.seconds:.2f}x the floor")
+    print(f"  matmul GFLOP/s (M x {m.shape.hidden} @ {m.shape.hidden} x {m.shape.intermediate}): "
+          f"{rates}; memory read {m.bandwidth / 1e9:.1f} GB/s")
+
+
+def _shown(rates: dict[int, float]) -> set[int]:
+    keys = sorted(rates)
+    return {keys[0], keys[-1], *keys[:: max(1, len(keys) // 6)]}
+
+
+def targets(results: dict[str, Any], fast_s: float) -> None:
+    paths = results["paths"]
+    print("\n| target | result | met |")
+    print("|---|---|---|")
+    ratio = fast_s / results["floor"].seconds
+    print(f"| fast within {TARGETS['floor']}x of the floor | {ratio:.2f}x | {_met(ratio <= TARGETS['floor'])} |")
+    for label, prefix, key in (("native llama.cpp", "llama.cpp", "llama.cpp"),
+                               ("lm-eval (best batch size)", "lm-eval", "lm-eval"),
+                               ("naive", "naive", "naive")):
+        walls = [r["wall_s"] for n, r in paths.items() if n.startswith(prefix) and "wall_s" in r]
+        if walls:
+            speedup = min(walls) / fast_s
+            print(f"| >= {TARGETS[key]:g}x faster than {label} | {speedup:.2f}x "
+                  f"| {_met(speedup >= TARGETS[key])} |")
+        else:
+            print(f"| >= {TARGETS[key]:g}x faster than {label} | not run | |")
+    for name, (equal, diffs) in results["agreement"].items():
+        if name.startswith("fast ("):
+            share = equal / (equal + len(diffs))
+            print(f"| {name} answers = fast ({results['dtype']}) on >= 98% | {equal}/{equal + len(diffs)} "
+                  f"({share:.1%}) | {_met(share >= TARGETS['agreement'])} |")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="12 questions, 1 run")
-    parser.add_argument("--batch-sizes", default="32,16,8", help="fast path batch sizes; first is reported")
-    parser.add_argument("--naive-runs", type=int, help="runs of the slow naive path (default: --runs)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each fast path (median)")
+    parser.add_argument("--naive-runs", type=int, default=1, help="runs of the slow naive path")
+    parser.add_argument("--quick", action="store_true", help="4 questions, 1 run, no anchors")
+    parser.add_argument("--limit", type=int, help="the first N QA items (default: all)")
+    parser.add_argument("--dtype", default="auto", help="the fast path's dtype (default: what auto picks)")
+    parser.add_argument("--batch-sizes", default="128", help="fast path batch sizes; the first is the reference")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--llamacpp-python", default=_anchors.interpreter(None, _anchors.LLAMACPP_ENV),
+                        help=f"interpreter with llama-cpp-python (default: ${_anchors.LLAMACPP_ENV})")
+    parser.add_argument("--lmeval-python", default=_anchors.interpreter(None, _anchors.LMEVAL_ENV),
+                        help=f"interpreter with lm-eval[hf] (default: ${_anchors.LMEVAL_ENV})")
+    parser.add_argument("--lmeval-batch-sizes", default="1,16")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-llamacpp", action="store_true")
-    parser.add_argument("--skip-load", action="store_true", help="skip the cold GGUF conversion")
-    parser.add_argument("--llamacpp-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-lmeval", action="store_true")
+    parser.add_argument("--skip-other-dtype", action="store_true")
+    parser.add_argument("--show-differences", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the results (without texts) here")
     args = parser.parse_args()
-    if args.llamacpp_worker:
-        return llamacpp_worker()
-    args.runs = 1 if args.quick else args.runs
+    if args.quick:
+        args.runs = args.naive_runs = 1
+        args.skip_llamacpp = args.skip_lmeval = True
     args.batch_sizes = [int(b) for b in args.batch_sizes.split(",")]
-    report(args, measure(args))
+    args.lmeval_batch_sizes = [int(b) for b in args.lmeval_batch_sizes.split(",")]
+    results = measure(args)
+    report(args, results)
+    if args.json:
+        args.json.write_text(json.dumps(_plain(results), indent=1) + "\n")
 
 
-def measure(args: Any) -> dict[str, Any]:
-    model_config, requests, task = qa_setup(args.quick)
-    model_config = model_config.model_copy(update={"threads": args.threads})
-    generation = model_config.generation
-    results: dict[str, Any] = {"n": len(requests), "paths": {}, "threads": args.threads,
-                               "load_before": f"{os.getloadavg()[0]:.2f}"}
-    if not args.skip_llamacpp:  # first, while no torch threads are around
-        gguf = locate_gguf(model_config.gguf).path
-        llama = llamacpp_runs(gguf, requests, generation, args.runs)
-    cache = cache_dir()  # HARNESS_CACHE_DIR or its default
-    results["load"] = {} if args.skip_load else load_times(model_config)
-    backend, results["load"]["cached_s_harness_cache"] = timed_load(model_config, cache)
-    paths = results["paths"]
-    with PeakRSS() as memory:
-        for size in args.batch_sizes:
-            paths[f"fast (batch {size})"] = median_runs(
-                args.runs, lambda: run_backend(backend, requests, generation, True, size))
-        if not args.skip_naive:
-            paths["naive (generate, batch 1)"] = median_runs(
-                args.naive_runs or args.runs, lambda: run_backend(backend, requests, generation, False, 1))
-    results["peak_rss"] = memory.peak
-    fast = paths[f"fast (batch {args.batch_sizes[0]})"]
-    naive = paths.get("naive (generate, batch 1)", fast)
-    results["differences"] = differences(fast["texts"], naive["texts"], task.extraction)
-    # each batch's first token comes from its suffix pass; the other tokens need a step each
-    batches = math.ceil(len(requests) / args.batch_sizes[0])
-    results["floor"] = floor(backend, requests, args.batch_sizes[0], fast["decode_steps"] - batches)
-    if not args.skip_llamacpp:
-        paths["llama.cpp (in-process, sequential)"] = llama
-    return results
+def _plain(results: dict[str, Any]) -> dict[str, Any]:
+    paths = {n: {k: v for k, v in r.items() if k not in ("texts", "passes")}
+             for n, r in results["paths"].items()}
+    m = results["machine"]
+    return {**results, "paths": paths, "floor": vars(results["floor"]),
+            "machine": {"rates": m.rates, "bandwidth": m.bandwidth}}
 
 
 if __name__ == "__main__":

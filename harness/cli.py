@@ -13,6 +13,7 @@ import json
 import logging
 import signal
 import sys
+import time
 from pathlib import Path
 
 from harness.errors import HarnessError, Terminated
@@ -154,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
     options = RunOptions(
         output=args.output, overrides=args.set, limit=args.limit,
         models=_split_names(args.models), tasks=_split_names(args.tasks),
-        resume=args.resume, use_cache=not args.no_cache,
+        resume=args.resume, use_cache=not args.no_cache, started=args.started,
     )
     progress = _Progress()
     try:
@@ -323,7 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     args = build_parser().parse_args(argv)
+    args.started = started
     _show_warnings()
     try:
         return args.func(args)

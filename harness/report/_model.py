@@ -174,14 +174,19 @@ class Scoring(BaseModel):
 
 class RunTiming(_Part):
     """Wall-clock seconds of each phase of `harness run`, so a slow run shows where time went.
-    report_s covers predictions.jsonl, report.md and report.html (report.json is written after)."""
+    report_s covers predictions.jsonl, report.md and report.html (report.json is written after).
+    total_s is startup_s plus the other phases (load_s and generate_s are parts of models_s)."""
 
+    startup_s: float | None = None  # from the command's start to the run's: imports, arguments
     config_s: float
     gold_s: float
     models_s: float  # generation of every model: load, cache lookups, generate (per model: ModelResult.timing)
+    load_s: float | None = None  # of models_s: loading models, summed over models
+    generate_s: float | None = None  # of models_s: generating, summed over models
     scoring_s: float
     report_s: float
     total_s: float
+    _omitted_when_none = ("startup_s", "load_s", "generate_s")
 
 
 class Report(_Part):

@@ -36,6 +36,7 @@ class RunOptions:
     tasks: list[str] | None = None
     resume: bool = False
     use_cache: bool = True
+    started: float | None = None  # time.perf_counter() when the command started, for timing.startup_s
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def _output_dir(config: EvalConfig, options: RunOptions, run_id: str) -> Path:
 
 def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResult:
     """Run a config; progress goes to `emit` (see harness.run.events)."""
-    clock = _Clock()
+    clock = _Clock(options.started)
     config = load_config(config_path, options.overrides)
     clock.lap("config_s")
     if options.limit is not None and options.limit < 1:
@@ -129,14 +130,22 @@ def _generate_and_score(config: EvalConfig, config_path: Path, options: RunOptio
 class _Clock:
     """Wall-clock seconds per phase of a run, for report.json's `timing`."""
 
-    def __init__(self) -> None:
-        self.start = self.last = time.perf_counter()
-        self.phases = {"config_s": 0.0, "gold_s": 0.0, "models_s": 0.0, "scoring_s": 0.0, "report_s": 0.0}
+    def __init__(self, started: float | None) -> None:
+        self.last = time.perf_counter()
+        self.start = self.last if started is None else started
+        self.phases = {"config_s": 0.0, "gold_s": 0.0, "models_s": 0.0, "load_s": 0.0,
+                       "generate_s": 0.0, "scoring_s": 0.0, "report_s": 0.0}
+        if started is not None:
+            self.phases["startup_s"] = self.last - started
 
     def lap(self, phase: str) -> None:
         now = time.perf_counter()
         self.phases[phase] += now - self.last
         self.last = now
+
+    def add(self, phase: str, seconds: float) -> None:
+        """A part of a phase timed elsewhere (a model's load and generation within models_s)."""
+        self.phases[phase] += seconds
 
     def timing(self) -> RunTiming:
         return RunTiming(**self.phases, total_s=time.perf_counter() - self.start)
@@ -151,6 +160,8 @@ def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config
     if "qa" in items and getattr(tasks["qa"], "judge", None) is not None:
         judged = judge_answers(model_config.name, items["qa"], model_run.records, tasks["qa"], resumed, cache, log, emit)
     clock.lap("models_s")
+    clock.add("load_s", model_run.timing["load_s"])
+    clock.add("generate_s", model_run.timing["generate_s"])
     results, lines = {}, []
     for task_name, task_items in items.items():
         results[task_name], task_lines = score_task(model_config.name, task_name, tasks[task_name],

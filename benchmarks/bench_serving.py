@@ -1,0 +1,132 @@
+"""The `openai` backend against a real llama.cpp server with several slots, at several
+concurrencies: questions per second, and whether answers equal the sequential ones.
+
+    HARNESS_BENCH_LLAMA_SERVER=/path/to/llama-server .venv/bin/python benchmarks/bench_serving.py
+    .venv/bin/python benchmarks/bench_serving.py --server python   # llama-cpp-python's llama_cpp.server
+
+The server runs on loopback with the bundled SmolLM2 GGUF file: llama.cpp's own `llama-server`
+(built from the llama.cpp source that llama-cpp-python vendors; it has slots, continuous batching
+and a per-slot prompt cache), or llama-cpp-python's `llama_cpp.server` (one request at a time:
+it has no slots). The QA requests go in gold order, so the questions of one article follow each
+other and a slot that last served the same article reuses its prefix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from harness.backends import create_backend  # noqa: E402
+from harness.backends._gguf import locate_gguf  # noqa: E402
+from harness.backends.openai import OpenAIModel  # noqa: E402
+from harness.config import load_config  # noqa: E402
+from harness.gold import load_gold  # noqa: E402
+from harness.metrics import extract_answer  # noqa: E402
+from harness.tasks import TASKS  # noqa: E402
+
+SERVER_ENV = "HARNESS_BENCH_LLAMA_SERVER"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_command(args: Any, gguf: Path, port: int) -> list[str]:
+    if args.server == "python":
+        return [args.python, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1",
+                "--port", str(port), "--n_ctx", str(args.ctx_per_slot), "--n_threads",
+                str(args.threads), "--model_alias", "smollm2", "--cache", "true"]
+    return [args.server, "-m", str(gguf), "--host", "127.0.0.1", "--port", str(port),
+            "-np", str(args.slots), "-c", str(args.ctx_per_slot * args.slots), "-t", str(args.threads),
+            "-tb", str(args.threads), "--cont-batching", "--alias", "smollm2", "--no-webui",
+            *args.server_args.split()]
+
+
+def wait_ready(process: subprocess.Popen, port: int, timeout: float = 120.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with status {process.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("server did not become ready in time")
+
+
+def run_once(port: int, concurrency: int, requests: list[Any], generation: Any) -> dict[str, Any]:
+    config = OpenAIModel(name="served", backend="openai", base_url=f"http://127.0.0.1:{port}/v1",
+                         model="smollm2", max_concurrency=concurrency, timeout_s=600,
+                         generation=generation)
+    backend = create_backend(config)
+    backend.load()
+    started = time.perf_counter()
+    results = {r.id: r for r in backend.generate(requests, generation)}
+    wall = time.perf_counter() - started
+    backend.close()
+    return {"wall_s": wall, "texts": {k: r.text or "" for k, r in results.items()},
+            "errors": sum(1 for r in results.values() if r.error)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", default=os.environ.get(SERVER_ENV),
+                        help=f"llama-server binary (default ${SERVER_ENV}), or 'python' for llama_cpp.server")
+    parser.add_argument("--python", default=os.environ.get("HARNESS_BENCH_LLAMACPP_PYTHON", sys.executable),
+                        help="interpreter with llama-cpp-python[server], for --server python")
+    parser.add_argument("--slots", type=int, default=4)
+    parser.add_argument("--ctx-per-slot", type=int, default=4096)
+    parser.add_argument("--concurrency", default="1,2,4,8")
+    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--server-args", default="", help="extra llama-server arguments")
+    parser.add_argument("--limit", type=int)
+    args = parser.parse_args()
+    if not args.server:
+        raise SystemExit(f"name a llama-server binary (--server or ${SERVER_ENV}) or --server python")
+    config = load_config(str(ROOT / "configs" / "default.yaml"))
+    items = TASKS["qa"].items(load_gold(ROOT / config.gold), config.tasks.qa, args.limit)
+    model = next(m for m in config.models if m.backend == "transformers")
+    requests, rule = [i.request() for i in items], config.tasks.qa.extraction
+    port = free_port()
+    command = server_command(args, locate_gguf(model.gguf).path, port)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ready(process, port)
+        run_once(port, 1, requests[:2], model.generation)  # warm-up
+        runs = {c: run_once(port, c, requests, model.generation)
+                for c in (int(x) for x in args.concurrency.split(","))}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    report(command, runs, rule, len(requests))
+
+
+def report(command: list[str], runs: dict[int, dict[str, Any]], rule: Any, n: int) -> None:
+    print(f"\n{n} questions; server: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(command))}\n")
+    print("| concurrency | wall s | questions/s | x sequential | answers = sequential | errors |")
+    print("|---|---|---|---|---|---|")
+    base = runs[min(runs)]
+    for c, r in runs.items():
+        same = sum(extract_answer(r["texts"][k], rule) == extract_answer(t, rule)
+                   for k, t in base["texts"].items())
+        print(f"| {c} | {r['wall_s']:.1f} | {n / r['wall_s']:.2f} | {base['wall_s'] / r['wall_s']:.2f} "
+              f"| {same}/{n} | {r['errors']} |")
+
+
+if __name__ == "__main__":
+    main()
