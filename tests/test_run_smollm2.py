@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from harness.config import load_config
-from harness.metrics import extract_answer, mean_with_ci, qa_item_scores, rouge_item_scores, split_sentences
+from harness.metrics import extract_answer, judge, mean_with_ci, qa_item_scores, rouge_item_scores, split_sentences
 from harness.report import Report
 from harness.report._schema import report_schema
 
@@ -66,12 +66,18 @@ def test_every_number_follows_from_the_predictions(run_dir):
     for model in report["models"]:
         lines = [p for p in predictions if p["model"] == model["name"]]
         qa = [p for p in lines if p["task"] == "qa"]
+        def expected(p: dict) -> dict:
+            scores = qa_item_scores(p["answer"], p["references"], qa_task.abstain_phrase)
+            verdict = judge(p["answer"], p["references"], p["question"], scores["abstained"])
+            return scores | {"correct": verdict.value, "rule": verdict.rule}
+
         for p in qa:
             assert p["answer"] == extract_answer(p["prediction"], qa_task.extraction)
-            expected = qa_item_scores(p["answer"], p["references"], qa_task.abstain_phrase)
-            assert {k: p["scores"][k] for k in expected} == expected
+            want = expected(p)
+            assert {k: p["scores"][k] for k in want if k != "rule"} == {k: v for k, v in want.items() if k != "rule"}
+            assert p["reasons"]["correct"] == want["rule"]
         for metric in qa_task.metrics:
-            values = [qa_item_scores(p["answer"], p["references"], qa_task.abstain_phrase)[metric] for p in qa]
+            values = [expected(p)[metric] for p in qa]
             assert model["tasks"]["qa"]["metrics"][metric] == mean_with_ci(values, [p["article_id"] for p in qa], **boot)
         summaries = [p for p in lines if p["task"] == "summarization"]
         for p in summaries:
