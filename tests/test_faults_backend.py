@@ -63,9 +63,8 @@ def _report(out) -> dict:
 def test_an_exception_on_one_item_fails_that_item_only(tmp_path, crashing_lead, monkeypatch, capsys):
     config = write_config(tmp_path, [{"name": "lead", "backend": "lead"}])
     assert main(["run", str(config), "--output", str(tmp_path / "crash"), "--no-cache"]) == 0
-    # QA items go in one call (the culprit's batch fails), then what is left of it one at a time;
-    # each summary style, with its own token limit, in a call of its own.
-    assert crashing_lead.calls[0] == N_ITEMS - 3 and set(crashing_lead.calls[1:]) == {1}
+    # Every item goes in one call (the culprit's batch fails), then what is left one at a time.
+    assert crashing_lead.calls[0] == N_ITEMS and set(crashing_lead.calls[1:]) == {1}
 
     qa = _report(tmp_path / "crash")["models"][0]["tasks"]["qa"]
     error = f"RuntimeError: simulated kernel failure on {CULPRIT} at layer 7"  # one line

@@ -97,6 +97,11 @@ class Request:
     article_id: str = ""
     question: str | None = None  # QA only
     style: str | None = None  # summarization only
+    max_new_tokens: int | None = None  # the item's own token limit (a summary style's), over the model's
+
+    def token_limit(self, generation: Any) -> int:
+        """Most tokens to generate for this request: its own limit, else the generation options'."""
+        return self.max_new_tokens or generation.max_new_tokens
 
 
 @dataclass

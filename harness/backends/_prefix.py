@@ -27,6 +27,7 @@ class Row:
     key: Any  # whatever the caller uses to find the request again
     ids: list[int]
     tokens: list[int] = field(default_factory=list)
+    max_new_tokens: int | None = None  # this row's own limit, within GreedyDone's
 
 
 @dataclass
@@ -63,8 +64,9 @@ class GreedyDone:
     max_new_tokens: int
     stop: list[str]
 
-    def __call__(self, tokens: list[int]) -> bool:
-        if tokens[-1] in self.eos_ids or len(tokens) >= self.max_new_tokens:
+    def __call__(self, tokens: list[int], limit: int | None = None) -> bool:
+        """Finished: an end token, the row's own limit (at most max_new_tokens), or a stop string."""
+        if tokens[-1] in self.eos_ids or len(tokens) >= min(limit or self.max_new_tokens, self.max_new_tokens):
             return True
         if not self.stop:
             return False
@@ -136,7 +138,7 @@ def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
         keep = []
         for index, (row, token) in enumerate(zip(alive, next_tokens.tolist())):
             row.tokens.append(token)
-            if done(row.tokens):
+            if done(row.tokens, row.max_new_tokens):
                 yield row
             else:
                 keep.append(index)

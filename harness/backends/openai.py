@@ -97,7 +97,7 @@ def build_payload(api: str, model: str, request: Request, generation: Any) -> di
     """The JSON body for /v1/chat/completions or /v1/completions."""
     payload: dict[str, Any] = {
         "model": model,
-        "max_tokens": generation.max_new_tokens,
+        "max_tokens": request.token_limit(generation),
         "temperature": generation.temperature,
         "top_p": generation.top_p,
         "seed": generation.seed,

@@ -223,7 +223,7 @@ class TransformersBackend(Backend):
         ready: list[tuple[Request, list[int]]] = []
         for request in requests:
             ids = self._prompt_ids(request)
-            error = self._context_error(len(ids), generation.max_new_tokens)
+            error = self._context_error(len(ids), request.token_limit(generation))
             if error:
                 yield Result(request.id, None, error=error, prompt_tokens=len(ids))
             else:
@@ -247,9 +247,10 @@ class TransformersBackend(Backend):
 
     def _generate_shared(self, group: Group, generation: Any) -> Iterator[Result]:
         """The fast path for one group; what it could not finish goes through generate()."""
-        rows = [Row(request, ids) for request, ids in group.members]
+        rows = [Row(request, ids, max_new_tokens=request.token_limit(generation)) for request, ids in group.members]
         pending = {row.key.id: row for row in rows}
-        done = greedy_done(self.tokenizer, _eos_ids(self.model), generation)
+        longest = generation.model_copy(update={"max_new_tokens": max(row.max_new_tokens for row in rows)})
+        done = greedy_done(self.tokenizer, _eos_ids(self.model), longest)
         try:
             for row in decode_shared_prefix(self.model, group.prefix_len, rows,
                                             max(1, self.config.batch_size), done, self.counts):
@@ -283,9 +284,10 @@ class TransformersBackend(Backend):
         self.counts.add_plain([len(ids) for _, ids in ready], encoded["input_ids"].numel())
         encoded = {k: v.to(self.device) for k, v in encoded.items()}
         start = 1 if self.is_seq2seq else encoded["input_ids"].shape[1]
+        longest = generation.model_copy(update={"max_new_tokens": max(r.token_limit(generation) for r, _ in ready)})
         try:
             with torch.inference_mode():
-                output = self.model.generate(**encoded, **self._generate_kwargs(generation, start))
+                output = self.model.generate(**encoded, **self._generate_kwargs(longest, start))
         except (RuntimeError, ValueError) as exc:
             for request, ids in ready:
                 yield Result(request.id, None, error=f"generation failed: {exc}",
@@ -294,6 +296,7 @@ class TransformersBackend(Backend):
         new = output[:, start:]
         eos, pad = _eos_ids(self.model), self.tokenizer.pad_token_id
         for (request, ids), row in zip(ready, new.tolist()):
+            row = row[: request.token_limit(generation)]  # a batch runs to its longest limit
             count = completion_length(row, eos, pad)
             text = self.tokenizer.decode(row[:count], skip_special_tokens=True)
             yield Result(request.id, cut_at_stop(text, generation.stop).strip(),

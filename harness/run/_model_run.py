@@ -119,16 +119,13 @@ class _Generation:
         self.last_flush = time.monotonic()
 
     def run(self, todo: list[EvalItem]) -> None:
-        self.by_id: dict[str, EvalItem] = {}
-        groups: dict[str, list[EvalItem]] = {}  # one backend call per set of options
-        for item in todo:
-            groups.setdefault(generation_for(self.model, item).model_dump_json(), []).append(item)
+        # One backend call for every item (an item's own token limit travels in its request), so
+        # a backend can batch them all: summaries of every style share their article's prefix.
+        pairs = [(item, item.request(self.model.template_for(item.task))) for item in todo]
+        self.by_id: dict[str, EvalItem] = {request.id: item for item, request in pairs}
         try:
-            for group in groups.values():  # prompts rendered a group at a time, dropped after it
-                pairs = [(item, item.request(self.model.template_for(item.task))) for item in group]
-                self.by_id.update((request.id, item) for item, request in pairs)
-                self._generate(generation_for(self.model, group[0]), pairs)
-                del pairs
+            self._generate(self.model.generation, pairs)
+            del pairs
         finally:
             self.flush()  # on Ctrl-C too: what finished is kept
         for item in todo:  # a backend that skipped an item: a failure, never a silent hole

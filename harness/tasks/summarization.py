@@ -153,4 +153,5 @@ def _request(article: Any, style: str, options: SummarizationOptions, template: 
     system, prompt = (template or options.template).render(article=article.text, style=style,
                                              title=article.meta.get("title", ""))
     return Request(id=f"{article.id}/{style}", task="summarization", prompt=prompt, system=system,
-                   article=article.text, article_id=article.id, style=style)
+                   article=article.text, article_id=article.id, style=style,
+                   max_new_tokens=options.max_new_tokens.get(style))
