@@ -122,3 +122,11 @@ def _chat(message: dict, finish: str = "stop", **body) -> dict:
 def test_a_response_is_text_or_a_one_line_reason(api, body, text, error):
     result = parse_response(api, "a-q001", body)
     assert (result.text, result.error) == (text, error)
+
+
+def test_a_stop_string_counts_only_once_the_output_has_begun():
+    from harness.backends._chat import cut_at_stop, has_stop
+
+    assert cut_at_stop("\n Kim meets Putin\nmore", ["\n"]) == "Kim meets Putin"
+    assert not has_stop("\n ", ["\n"]) and has_stop("\nKim\n", ["\n"])
+    assert cut_at_stop("no stop here", ["###"]) == "no stop here"

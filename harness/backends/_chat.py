@@ -24,6 +24,15 @@ def chat_prompt(tokenizer: Any, system: str | None, user: str) -> tuple[str, boo
 
 
 def cut_at_stop(text: str, stop: list[str]) -> str:
-    """Cut text at the earliest occurrence of any stop string."""
-    positions = [text.find(s) for s in stop if s and s in text]
-    return text[: min(positions)] if positions else text
+    """Cut text at the earliest occurrence of any stop string after the output has begun:
+    leading whitespace is not output, so a base model that starts its reply on a new line is
+    not stopped by a "\n" stop before it has said anything."""
+    body = text.lstrip()
+    positions = [body.find(s) for s in stop if s and s in body]
+    return body[: min(positions)] if positions else body
+
+
+def has_stop(text: str, stop: list[str]) -> bool:
+    """Whether the output (leading whitespace aside) holds a stop string yet."""
+    body = text.lstrip()
+    return any(s in body for s in stop if s)

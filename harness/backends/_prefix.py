@@ -16,6 +16,8 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
+from harness.backends._chat import has_stop
+
 # torch and _shared_kv (which needs torch) are imported inside the functions, so that
 # importing the backend module never needs torch: only loading a model does.
 
@@ -71,7 +73,7 @@ class GreedyDone:
         if not self.stop:
             return False
         text = self.tokenizer.decode(tokens, skip_special_tokens=True)
-        return any(stop in text for stop in self.stop if stop)
+        return has_stop(text, self.stop)
 
 
 def greedy_done(tokenizer: Any, eos_ids: set[int], generation: Any) -> GreedyDone:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from harness.backends._base import Backend, Request, Result
-from harness.backends._chat import chat_prompt, cut_at_stop
+from harness.backends._chat import chat_prompt, cut_at_stop, has_stop
 from harness.backends._grouping import Group, plan_groups
 from harness.backends._prefix import (
     Row,
@@ -91,7 +91,7 @@ def stop_on_strings(tokenizer: Any, stop: list[str], start: int) -> Any:
     class StopStrings(StoppingCriteria):
         def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
             texts = tokenizer.batch_decode(input_ids[:, start:], skip_special_tokens=True)
-            done = [any(s in text for s in stop) for text in texts]
+            done = [has_stop(text, stop) for text in texts]
             return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
     return StoppingCriteriaList([StopStrings()])
