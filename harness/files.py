@@ -2,14 +2,18 @@
 
 A reader of any file the harness writes (report, gold file, cache entry, converted weights)
 sees the old content or the new one, never half of either: data goes to a synced temporary
-file in the same directory, which is then renamed over the target.
+file (or directory: `staged`) in the same directory, which is then renamed over the target.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
+import threading
 from pathlib import Path
+from typing import Iterator
 
 from harness.errors import HarnessError
 
@@ -17,6 +21,32 @@ from harness.errors import HarnessError
 def cache_dir() -> Path:
     """HARNESS_CACHE_DIR, or ~/.cache/harness: converted weights and the prediction cache."""
     return Path(os.environ.get("HARNESS_CACHE_DIR") or Path.home() / ".cache" / "harness")
+
+
+@contextlib.contextmanager
+def staged(target: Path, directory: bool = False) -> Iterator[Path]:
+    """A temporary path beside `target` for a writer that wants a path of its own (a model's
+    save_pretrained, a package's assemble()); renamed over `target` when the block ends
+    without an error, removed otherwise. A directory that another process published first is
+    kept (both wrote the same content)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if directory:
+        temp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    else:  # a path the writer creates itself (some refuse an existing file)
+        temp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        yield temp
+        try:
+            os.replace(temp, target)
+        except OSError:
+            if not (directory and target.is_dir()):
+                raise
+    finally:
+        if directory:
+            shutil.rmtree(temp, ignore_errors=True)
+        else:
+            temp.unlink(missing_ok=True)
+    _fsync_dir(target.parent)
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

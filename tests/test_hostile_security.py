@@ -15,8 +15,8 @@ from report_support import report_dict
 from harness.gold import validate_gold
 from harness.report import Report, render_markdown
 from test_hostile_support import (
-    ARTICLE, GOLD, HOSTILE, NASTY_TEXT, REPO, assert_no_crash, assert_one_line, copy_gold, error_lines,
-    fresh_dir, run_cli, snapshot,
+    ARTICLE, GOLD, HOSTILE, NASTY_TEXT, REPO, accepted, accepted_share, assert_no_crash, assert_one_line, copy_gold,
+    error_lines, fresh_dir, run_cli, snapshot,
 )
 
 ESCAPING_IDS = [
@@ -229,10 +229,17 @@ def test_import_refuses_a_lone_surrogate_and_writes_nothing(capsys, sandbox, tmp
     _assert_rejected(capsys, ["gold", "import", "--gold", sandbox, items], sandbox, codes=(1,))
 
 
+# Well-formed new questions (no near-duplicate of a gold one): a fair share of additions must succeed.
+PLAIN_QUESTIONS = st.from_regex(r"\AWho (?:met|told|warned|called|visited) [A-Z][a-z]{3,9} (?:in|about|before) [A-Z][a-z]{3,9}\?\Z")
+
+
+@accepted_share(0.2)
 @HOSTILE
-@given(question=NASTY_TEXT, answer=st.one_of(st.just("Putin"), st.just("Putin"), NASTY_TEXT),
+@given(question=st.one_of(NASTY_TEXT, PLAIN_QUESTIONS, PLAIN_QUESTIONS),
+       answer=st.one_of(st.just("Putin"), st.just("Putin"), NASTY_TEXT),
        evidence=st.one_of(st.just("Putin"), st.just("Putin"), NASTY_TEXT),
-       kind=st.one_of(st.sampled_from(["person", "other"]), st.sampled_from(["unanswerable", "yes_no"]), NASTY_TEXT))
+       kind=st.one_of(st.just("person"), st.sampled_from(["person", "other"]), st.sampled_from(["unanswerable", "yes_no"]),
+                      NASTY_TEXT))
 def test_whatever_add_qa_accepts_leaves_a_valid_gold_set(tmp_path, capsys, question, answer, evidence, kind):
     gold = copy_gold(tmp_path)
     before = snapshot(gold.parent)
@@ -241,6 +248,7 @@ def test_whatever_add_qa_accepts_leaves_a_valid_gold_set(tmp_path, capsys, quest
                                       f"--type={kind}"])
     assert_no_crash(out, err)
     event(f"exit {code}")
+    accepted(code == 0)
     if code == 0:
         assert validate_gold(gold) == []
         assert out.startswith("added: ") and out.count("\n") == 1

@@ -7,15 +7,12 @@ import hashlib
 import importlib
 import importlib.metadata as metadata
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.errors import HarnessError
-from harness.files import cache_dir, write_atomic
+from harness.files import cache_dir, staged, write_atomic
 
 
 @dataclass(frozen=True)
@@ -70,11 +67,9 @@ def _assemble(dist: metadata.Distribution) -> Path:
     target = cache_dir() / "gguf" / f"{dist.metadata['Name']}-{dist.version}.gguf"
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     module = importlib.import_module(_top_level_module(dist))
-    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-    module.assemble(str(partial))
-    os.replace(partial, target)
+    with staged(target) as partial:
+        module.assemble(str(partial))
     return target
 
 
@@ -112,20 +107,12 @@ def converted_dir(sha256: str) -> Path:
 
 
 def save_converted(model: Any, tokenizer: Any, sha256: str) -> Path:
-    """save_pretrained into a temp dir, then rename, so a crash never leaves half a cache."""
+    """save_pretrained into a staged directory, renamed when complete: a crash never leaves half a cache."""
     final = converted_dir(sha256)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{sha256[:12]}-"))
     _detach_gguf_quantizer(model)
-    try:
+    with staged(final, directory=True) as tmp:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
-        os.rename(tmp, final)
-    except OSError:
-        if not final.is_dir():
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return final
 
 
