@@ -52,9 +52,9 @@ NEUTRAL_CHANGES = {
 IDENTITY = {"model_ref": "ref", "revision": None, "model_sha256": None}
 
 
-def _key(backend: str, **update) -> str:
+def _key(backend: str, system: str = "system", prompt: str = "prompt", **update) -> str:
     config = backend_configs()[backend].model_validate({"name": "m", "backend": backend, **BASES[backend], **update})
-    return prediction_key(config, IDENTITY, config.generation.model_dump(mode="json"), "system", "prompt")
+    return prediction_key(config, IDENTITY, config.generation.model_dump(mode="json"), system, prompt)
 
 
 def test_every_option_that_is_not_declared_output_neutral_is_in_the_cache_key():
@@ -63,7 +63,9 @@ def test_every_option_that_is_not_declared_output_neutral_is_in_the_cache_key():
     for backend, config in configs.items():
         neutral = config.output_neutral
         assert neutral <= set(config.model_fields), f"{backend}: declares a neutral field it does not have"
-        assert set(CHANGES[backend]) == set(config.model_fields) - neutral - {"name", "generation", "backend"}, backend
+        # `prompts` (a per-model template) reaches the key through the text it renders, checked below.
+        assert set(CHANGES[backend]) == set(config.model_fields) - neutral - {"name", "generation", "backend",
+                                                                               "prompts"}, backend
         assert set(NEUTRAL_CHANGES[backend]) == neutral - {"name"}, backend
         base = _key(backend)
         for field, update in CHANGES[backend].items():
@@ -73,6 +75,7 @@ def test_every_option_that_is_not_declared_output_neutral_is_in_the_cache_key():
         for field, value in NEUTRAL_CHANGES[backend].items():
             assert _key(backend, **{field: value}) == base, f"{backend}.{field} is declared neutral but changes the key"
         assert _key(backend, name="another-name") == base
+        assert _key(backend, prompt="another prompt") != base and _key(backend, system="another") != base
 
 
 @pytest.mark.slow

@@ -229,13 +229,14 @@ def _truncated_against_text(meta: dict, paragraphs: tuple[str, ...]) -> list[str
 
 
 def _judgment_problems(article: ArticleSource) -> list[Problem]:
-    """Each judgment is about a QA item of its article, and judges a prediction only once."""
+    """Each judgment is about a QA item of its article, and judges a prediction only once. When qa.jsonl
+    could not be read whole, its own problem says so; judgments are not blamed for the lines it lacks."""
     ids = {r.data["id"] for r in article.qa}
     first: dict[tuple[str, str], Record] = {}
     problems = []
     for record in article.judgments:
         key = (record.data["id"], record.data["prediction"])
-        if key[0] not in ids:
+        if key[0] not in ids and article.qa_complete:
             problems.append(Problem(record.rel, record.line, f"judges '{shown(key[0])}', which is not a QA item "
                                     f"of {article.id} (judgments.jsonl lives beside the qa.jsonl it judges)"))
         seen = first.setdefault(key, record)

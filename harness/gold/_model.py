@@ -43,6 +43,7 @@ class ArticleSource:
     summaries: tuple[Record, ...]
     judgments: tuple[Record, ...] = ()
     well_formed: bool = True  # article.txt keeps the paragraph format, so paragraph numbers mean something
+    qa_complete: bool = True  # qa.jsonl was read and every line parsed, so a missing id is really missing
 
 
 @dataclass(frozen=True)
