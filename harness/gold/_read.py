@@ -44,15 +44,16 @@ def _parse_article(tree: GoldTree, name: str, problems: list[Problem]) -> Articl
     problems += format_problems
     meta_text = read_text(tree, f"{name}/meta.json", problems)
     meta = None if meta_text is None else _parse_meta(f"{name}/meta.json", meta_text, name, problems)
-    records, clean = {}, {}
+    records = {}
     for filename, (kind, check) in _JSONL.items():
         rel = f"{name}/{filename}"
         before = len(problems)
         text_of_file = read_text(tree, rel, problems, required=False) or ""
         records[filename] = _parse_jsonl(rel, text_of_file, name, kind, check, problems)
-        clean[filename] = len(problems) == before and rel not in tree.unread
+        if filename == "qa.jsonl":
+            qa_complete = len(problems) == before and rel not in tree.unread
     return ArticleSource(name, text, meta, records["qa.jsonl"], records["summaries.jsonl"],
-                         records["judgments.jsonl"], not format_problems, clean["qa.jsonl"])
+                         records["judgments.jsonl"], not format_problems, qa_complete)
 
 
 def read_text(tree: GoldTree, rel: str, problems: list[Problem], required: bool = True) -> str | None:

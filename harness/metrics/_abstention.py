@@ -58,8 +58,8 @@ MISSING_PATTERNS: tuple[str, ...] = (
 )
 _OPENER = r"^(?:(?:sorry|unfortunately|i'm afraid|i am afraid|however|well|hmm|no)[,:]?\s+)*"
 _PATTERN = re.compile(_OPENER + "(?:" + "|".join(ABSTENTION_PATTERNS) + ")", re.IGNORECASE)
-# ", but it says X" after the abstention: the model answers after all.
 _MISSING = re.compile("|".join(MISSING_PATTERNS), re.IGNORECASE)
+# ", but it says X" after the abstention: the model answers after all.
 _GOES_ON = re.compile(r"[,;:]?\s+(?:but|however|although|though|yet|except)\b|\bbut (?:it|they|he|she) (?:say|said|says|mention)",
                       re.IGNORECASE)
 
