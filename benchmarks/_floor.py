@@ -1,23 +1,28 @@
 """A first-principles floor for a generation run: the work counted, the machine measured.
 
 Work: every forward pass the fast path made (rows, new tokens per row, tokens already cached)
-is turned into floating-point operations (the linear layers, attention over what each token
-sees, the lm_head for the rows that need logits) and bytes (every weight read once per pass,
-plus the cached keys and values attention reads).
+is turned into the matrix multiplies it needs, each with its shape: the q, k, v and o
+projections, the MLP's gate, up and down, attention's scores and weighted sums over the shared
+prefix (one batch per key/value head, the queries of every row stacked) and over each row's own
+tokens (one batch per row and key/value head), and the lm_head for the rows that need logits;
+and into bytes (every weight read once per pass, plus the cached keys and values attention
+reads).
 
-Machine: matrix-multiply throughput measured at each pass's row count (M x hidden @ hidden x
-intermediate, the MLP's shape, in the model's dtype and thread count) and memory read
-bandwidth. A pass takes at least max(FLOPs / throughput at its M, bytes / bandwidth); the floor
-is the sum over passes. It leaves out everything that is not a matmul or a memory read
-(norms, rotary embeddings, softmax, sampling, tokenization, Python), so it is a bound the run
-cannot beat, not an estimate of what it should take.
+Machine: matmul throughput measured at each of those shapes (in the model's dtype and thread
+count; sizes rounded to a grid of steps of 2^(1/4), so about 19% apart, for the measurement
+only) and memory read bandwidth. A pass takes at least max(sum of its matmuls' FLOPs / rate at
+their shapes, bytes / bandwidth); the floor is the sum over passes. It leaves out everything
+that is not a matmul or a memory read (norms, rotary embeddings, softmax, the attention merge,
+sampling, tokenization, Python), so it is a bound the run cannot beat, not an estimate of what
+it should take.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -51,15 +56,51 @@ class Shape:
         return self.hidden * self.vocab
 
 
-def pass_flops(shape: Shape, rows: int, tokens: int, cached: int, logits: bool) -> float:
-    """FLOPs of one forward pass: rows x tokens new tokens, each seeing `cached` earlier tokens
-    plus the new ones before it; logits for the last token of each row when `logits`."""
-    new = rows * tokens
-    linear = 2.0 * new * shape.layers * shape.layer_weights
-    seen = rows * (tokens * cached + tokens * (tokens + 1) / 2)  # key positions attended, summed
-    attention = 4.0 * shape.layers * shape.heads * shape.head_dim * seen  # QK^T and PV
-    head = 2.0 * rows * shape.lm_head_weights if logits else 0.0
-    return linear + attention + head
+@dataclass(frozen=True)
+class Matmul:
+    """`count` times a batch of `batch` products (m x k) @ (k x n), part of `kind` of work."""
+
+    kind: str
+    batch: int
+    m: int
+    k: int
+    n: int
+    count: int = 1
+
+    @property
+    def flops(self) -> float:
+        return 2.0 * self.count * self.batch * self.m * self.k * self.n
+
+
+def pass_matmuls(shape: Shape, rows: int, tokens: int, cached: int, shared: int,
+                 logits: bool) -> list[Matmul]:
+    """The matmuls of one forward pass: rows x tokens new tokens, each seeing `cached` earlier
+    tokens (`shared` of them the shared prefix, the rest the row's own) plus the new ones
+    before it (causal: on average (tokens + 1) / 2 of them); logits for the last token of each
+    row when `logits`."""
+    s, new, layers = shape, rows * tokens, shape.layers
+    group, q_width, kv_width = s.heads // s.kv_heads, s.heads * s.head_dim, s.kv_heads * s.head_dim
+    work = [Matmul("projections", 1, new, s.hidden, q_width, layers),
+            Matmul("projections", 1, new, s.hidden, kv_width, 2 * layers),
+            Matmul("projections", 1, new, q_width, s.hidden, layers),
+            Matmul("mlp", 1, new, s.hidden, s.intermediate, 2 * layers),
+            Matmul("mlp", 1, new, s.intermediate, s.hidden, layers)]
+    if shared:  # every row's queries against the one copy of the prefix: scores, then weights x values
+        stacked = group * new
+        work += [Matmul("attention to the prefix", s.kv_heads, stacked, s.head_dim, shared, layers),
+                 Matmul("attention to the prefix", s.kv_heads, stacked, shared, s.head_dim, layers)]
+    own = cached - shared + (tokens + 1) // 2  # keys of the row's own tokens each query sees
+    if own:
+        own_part = "attention to own tokens"
+        work += [Matmul(own_part, rows * s.kv_heads, group * tokens, s.head_dim, own, layers),
+                 Matmul(own_part, rows * s.kv_heads, group * tokens, own, s.head_dim, layers)]
+    if logits:
+        work.append(Matmul("lm_head", 1, rows, s.hidden, s.vocab))
+    return work
+
+
+def pass_flops(shape: Shape, rows: int, tokens: int, cached: int, shared: int, logits: bool) -> float:
+    return sum(m.flops for m in pass_matmuls(shape, rows, tokens, cached, shared, logits))
 
 
 def pass_bytes(shape: Shape, element: int, rows: int, tokens: int, cached: int,
@@ -73,26 +114,42 @@ def pass_bytes(shape: Shape, element: int, rows: int, tokens: int, cached: int,
 
 
 class Machine:
-    """Measured matmul throughput (per row count, memoized) and memory read bandwidth."""
+    """Measured matmul throughput (per shape on a grid, memoized) and memory read bandwidth."""
 
     def __init__(self, shape: Shape, dtype: Any, threads: int):
         import torch
 
         torch.set_num_threads(threads)
-        self.shape, self.dtype, self.rates = shape, dtype, {}
+        self.shape, self.dtype = shape, dtype
+        self.rates: dict[tuple[int, int, int, int], float] = {}
         self.bandwidth = _read_bandwidth()
 
-    def rate(self, m: int) -> float:
-        """FLOP/s of (m x hidden) @ (hidden x intermediate) in the model's dtype."""
-        if m not in self.rates:
+    def seconds(self, matmul: Matmul) -> float:
+        """The time `matmul` takes at the throughput measured at its (rounded) shape."""
+        grid = tuple(_on_grid(x) for x in (matmul.batch, matmul.m, matmul.k, matmul.n))
+        return matmul.flops / self.rate(*grid)
+
+    def rate(self, batch: int, m: int, k: int, n: int) -> float:
+        """FLOP/s of a batch of (m x k) @ (k x n) in the model's dtype."""
+        key = (batch, m, k, n)
+        if key not in self.rates:
             import torch
 
-            a = torch.randn(m, self.shape.hidden).to(self.dtype)
-            b = torch.randn(self.shape.hidden, self.shape.intermediate).to(self.dtype)
-            flops = 2.0 * m * self.shape.hidden * self.shape.intermediate
-            repeats = max(3, min(200, int(2e9 / flops)))  # about 2 GFLOP per timing
-            self.rates[m] = flops * repeats / _median_time(lambda: [a @ b for _ in range(repeats)])
-        return self.rates[m]
+            a = torch.randn(batch, m, k).to(self.dtype)
+            b = torch.randn(batch, k, n).to(self.dtype)
+            if batch == 1:
+                a, b = a[0], b[0]
+            flops = 2.0 * batch * m * k * n
+            repeats = max(2, min(200, int(3e8 / flops)))  # about 0.3 GFLOP per timing
+            self.rates[key] = flops * repeats / _median_time(lambda: [a @ b for _ in range(repeats)], runs=3)
+        return self.rates[key]
+
+
+def _on_grid(size: int) -> int:
+    """size rounded to the nearest of 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 16, ... (2^(j/4))."""
+    if size <= 8:
+        return size
+    return round(2 ** (round(4 * math.log2(size)) / 4))
 
 
 def _median_time(work: Any, runs: int = 5) -> float:
@@ -122,6 +179,7 @@ class Floor:
     memory_s: float  # passes bounded by memory reads
     flops: float
     bytes: float
+    kinds: dict[str, list[float]] = field(default_factory=dict)  # kind: [FLOPs, seconds at rate]
 
 
 def run_floor(machine: Machine, passes: list[tuple[int, int, int, int]]) -> Floor:
@@ -131,9 +189,17 @@ def run_floor(machine: Machine, passes: list[tuple[int, int, int, int]]) -> Floo
     total = Floor(0.0, 0.0, 0.0, 0.0, 0.0)
     for rows, tokens, cached, shared in passes:
         logits = cached > 0  # a prefix pass keeps only keys and values
-        flops = pass_flops(machine.shape, rows, tokens, cached, logits)
+        matmuls = pass_matmuls(machine.shape, rows, tokens, cached, shared, logits)
+        flops = sum(m.flops for m in matmuls)
         nbytes = pass_bytes(machine.shape, element, rows, tokens, cached, shared, logits)
-        compute, memory = flops / machine.rate(rows * tokens), nbytes / machine.bandwidth
+        compute = 0.0
+        for matmul in matmuls:
+            seconds = machine.seconds(matmul)
+            compute += seconds
+            part = total.kinds.setdefault(matmul.kind, [0.0, 0.0])
+            part[0] += matmul.flops
+            part[1] += seconds
+        memory = nbytes / machine.bandwidth
         total.seconds += max(compute, memory)
         total.compute_s += compute if compute >= memory else 0.0
         total.memory_s += memory if memory > compute else 0.0

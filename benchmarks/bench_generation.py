@@ -207,18 +207,14 @@ def report(args: Any, results: dict[str, Any]) -> None:
 
 def floor_lines(results: dict[str, Any], fast_s: float) -> None:
     f, m = results["floor"], results["machine"]
-    rates = ", ".join(f"M={k}: {v / 1e9:.0f}" for k, v in sorted(m.rates.items()) if k in _shown(m.rates))
     print(f"\nfloor ({results['dtype']}): {f.flops / 1e9:.0f} GFLOP and {f.bytes / 1e9:.1f} GB read "
           f"over {len(results['paths'][next(iter(results['paths']))]['passes'])} passes -> "
           f"{f.seconds:.1f} s ({f.compute_s:.1f} s compute-bound passes, {f.memory_s:.1f} s "
           f"memory-bound); fast {fast_s:.1f} s = {fast_s / f.seconds:.2f}x the floor")
-    print(f"  matmul GFLOP/s (M x {m.shape.hidden} @ {m.shape.hidden} x {m.shape.intermediate}): "
-          f"{rates}; memory read {m.bandwidth / 1e9:.1f} GB/s")
-
-
-def _shown(rates: dict[int, float]) -> set[int]:
-    keys = sorted(rates)
-    return {keys[0], keys[-1], *keys[:: max(1, len(keys) // 6)]}
+    parts = "; ".join(f"{kind} {flops / 1e9:.0f} GFLOP in {seconds:.1f} s ({flops / seconds / 1e9:.0f} GFLOP/s)"
+                      for kind, (flops, seconds) in f.kinds.items())
+    print(f"  matmuls at the rates measured at their shapes ({len(m.rates)} shapes): {parts}; "
+          f"memory read {m.bandwidth / 1e9:.1f} GB/s")
 
 
 def targets(results: dict[str, Any], fast_s: float) -> None:
@@ -285,7 +281,8 @@ def _plain(results: dict[str, Any]) -> dict[str, Any]:
              for n, r in results["paths"].items()}
     m = results["machine"]
     return {**results, "paths": paths, "floor": vars(results["floor"]),
-            "machine": {"rates": m.rates, "bandwidth": m.bandwidth}}
+            "machine": {"rates": {"x".join(map(str, k)): v for k, v in m.rates.items()},
+                        "bandwidth": m.bandwidth}}
 
 
 if __name__ == "__main__":
