@@ -114,6 +114,8 @@ def anchors(jobs: dict[str, Any], requests: list[Any], args: Any) -> dict[str, d
         result = _anchors.llamacpp(jobs["llamacpp"], args.llamacpp_python)
         if "texts" in result:
             result["texts"] = dict(zip(ids, result["texts"]))
+            # llama.cpp runs the GGUF file's own (quantized) weights: name their type, e.g. Q4_1
+            result["dtype"] = Path(jobs["llamacpp"]["gguf"]).stem.rpartition(".")[2] or "GGUF"
         out["llama.cpp (in-process, sequential)"] = result
     if not args.skip_lmeval:
         result = _anchors.lmeval(jobs["lmeval"], args.lmeval_python)

@@ -94,7 +94,13 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,2,4,8")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--server-args", default="", help="extra llama-server arguments")
+    parser.add_argument("--gguf", type=Path,
+                        help="serve this GGUF file instead of the bundled Q4_1 one (the same "
+                             "model in another format, e.g. from llama.cpp's convert_hf_to_gguf.py)")
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of each concurrency in a row: the first finds slots without the "
+                             "article (each reads it), the later ones find it cached in every slot")
     args = parser.parse_args()
     if not args.server:
         raise SystemExit(f"name a llama-server binary (--server or ${SERVER_ENV}) or --server python")
@@ -103,28 +109,28 @@ def main() -> None:
     model = next(m for m in config.models if m.backend == "transformers")
     requests, rule = [i.request() for i in items], config.tasks.qa.extraction
     port = free_port()
-    command = server_command(args, locate_gguf(model.gguf).path, port)
+    command = server_command(args, args.gguf or locate_gguf(model.gguf).path, port)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_ready(process, port)
         run_once(port, 1, requests[:2], model.generation)  # warm-up
-        runs = {c: run_once(port, c, requests, model.generation)
-                for c in (int(x) for x in args.concurrency.split(","))}
+        runs = {(c, i): run_once(port, c, requests, model.generation)
+                for c in (int(x) for x in args.concurrency.split(",")) for i in range(args.repeat)}
     finally:
         process.terminate()
         process.wait(timeout=30)
     report(command, runs, rule, len(requests))
 
 
-def report(command: list[str], runs: dict[int, dict[str, Any]], rule: Any, n: int) -> None:
+def report(command: list[str], runs: dict[tuple[int, int], dict[str, Any]], rule: Any, n: int) -> None:
     print(f"\n{n} questions; server: {' '.join(Path(c).name if i == 0 else c for i, c in enumerate(command))}\n")
-    print("| concurrency | wall s | questions/s | x sequential | answers = sequential | errors |")
-    print("|---|---|---|---|---|---|")
-    base = runs[min(runs)]
-    for c, r in runs.items():
+    print("| concurrency | run | wall s | questions/s | x sequential | answers = sequential | errors |")
+    print("|---|---|---|---|---|---|---|")
+    base = runs[min(runs)]  # concurrency 1, first run
+    for (c, i), r in runs.items():
         same = sum(extract_answer(r["texts"][k], rule) == extract_answer(t, rule)
                    for k, t in base["texts"].items())
-        print(f"| {c} | {r['wall_s']:.1f} | {n / r['wall_s']:.2f} | {base['wall_s'] / r['wall_s']:.2f} "
+        print(f"| {c} | {i + 1} | {r['wall_s']:.1f} | {n / r['wall_s']:.2f} | {base['wall_s'] / r['wall_s']:.2f} "
               f"| {same}/{n} | {r['errors']} |")
 
 
