@@ -89,7 +89,8 @@ def pass_matmuls(shape: Shape, rows: int, tokens: int, cached: int, shared: int,
         stacked = group * new
         work += [Matmul("attention to the prefix", s.kv_heads, stacked, s.head_dim, shared, layers),
                  Matmul("attention to the prefix", s.kv_heads, stacked, shared, s.head_dim, layers)]
-    own = cached - shared + (tokens + 1) // 2  # keys of the row's own tokens each query sees
+    # keys of the row's own tokens each query sees, on average (exact for an odd token count)
+    own = cached - shared + (tokens + 1) // 2
     if own:
         own_part = "attention to own tokens"
         work += [Matmul(own_part, rows * s.kv_heads, group * tokens, s.head_dim, own, layers),
