@@ -10,11 +10,13 @@ reads).
 
 Machine: matmul throughput measured at each of those shapes (in the model's dtype and thread
 count; sizes rounded to a grid of steps of 2^(1/4), so about 19% apart, for the measurement
-only) and memory read bandwidth. A pass takes at least max(sum of its matmuls' FLOPs / rate at
-their shapes, bytes / bandwidth); the floor is the sum over passes. It leaves out everything
-that is not a matmul or a memory read (norms, rotary embeddings, softmax, the attention merge,
-sampling, tokenization, Python), so it is a bound the run cannot beat, not an estimate of what
-it should take.
+only) and memory read bandwidth. A pass counts max(sum of its matmuls' FLOPs / rate at their
+shapes, bytes / bandwidth); the floor is the sum over passes. It leaves out everything that is
+not a matmul or a memory read (norms, rotary embeddings, softmax, the attention merge,
+sampling, tokenization, Python), so a run as a whole cannot reach it. Attention is timed as
+separate matmuls (scores, then weights x values); a fused attention kernel that keeps its
+blocks in cache can beat that part a little, so for attention it is a measured reference
+rather than a strict bound.
 """
 
 from __future__ import annotations
