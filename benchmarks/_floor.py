@@ -102,10 +102,6 @@ def pass_matmuls(shape: Shape, rows: int, tokens: int, cached: int, shared: int,
     return work
 
 
-def pass_flops(shape: Shape, rows: int, tokens: int, cached: int, shared: int, logits: bool) -> float:
-    return sum(m.flops for m in pass_matmuls(shape, rows, tokens, cached, shared, logits))
-
-
 def pass_bytes(shape: Shape, element: int, rows: int, tokens: int, cached: int,
                shared: int, logits: bool) -> float:
     """Bytes one pass must read at least: the weights once, the shared prefix's keys and values

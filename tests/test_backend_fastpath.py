@@ -29,7 +29,7 @@ def test_shared_prefix_leaves_every_prompt_a_suffix():
     assert shared_prefix_len([[1, 2], [3, 4]]) == 0
 
 
-def test_groups_need_a_long_shared_prefix():
+def test_groups_need_a_shared_prefix_of_some_tokens():
     article = list(range(100))
     items = [("a", article + [1]), ("b", [5] * 10), ("a", article + [2, 3]), ("b", [5] * 9 + [6]),
              ("c", article[:70] + [9] * 90), ("c", article[:70] + [8] * 90), ("d", article)]
