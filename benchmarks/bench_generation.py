@@ -101,6 +101,15 @@ def anchor_jobs(backend: Any, requests: list[Any], generation: Any, args: Any) -
     }
 
 
+def gguf_weight_type(path: str) -> str:
+    """The weight type a GGUF file declares (e.g. Q4_1): what llama.cpp computes with, since it
+    runs the file's quantized weights as they are."""
+    import gguf
+
+    field = gguf.GGUFReader(path).fields["general.file_type"]
+    return gguf.LlamaFileType(int(field.parts[field.data[0]][0])).name.removeprefix("MOSTLY_")
+
+
 def _messages(request: Any) -> list[dict[str, str]]:
     system = [{"role": "system", "content": request.system}] if request.system else []
     return system + [{"role": "user", "content": request.prompt}]
@@ -114,8 +123,7 @@ def anchors(jobs: dict[str, Any], requests: list[Any], args: Any) -> dict[str, d
         result = _anchors.llamacpp(jobs["llamacpp"], args.llamacpp_python)
         if "texts" in result:
             result["texts"] = dict(zip(ids, result["texts"]))
-            # llama.cpp runs the GGUF file's own (quantized) weights: name their type, e.g. Q4_1
-            result["dtype"] = Path(jobs["llamacpp"]["gguf"]).stem.rpartition(".")[2] or "GGUF"
+            result["dtype"] = gguf_weight_type(jobs["llamacpp"]["gguf"])
         out["llama.cpp (in-process, sequential)"] = result
     if not args.skip_lmeval:
         result = _anchors.lmeval(jobs["lmeval"], args.lmeval_python)
