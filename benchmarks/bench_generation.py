@@ -267,7 +267,8 @@ def main() -> None:
                         help=f"interpreter with llama-cpp-python (default: ${_anchors.LLAMACPP_ENV})")
     parser.add_argument("--lmeval-python", default=_anchors.interpreter(None, _anchors.LMEVAL_ENV),
                         help=f"interpreter with lm-eval[hf] (default: ${_anchors.LMEVAL_ENV})")
-    parser.add_argument("--lmeval-batch-sizes", default="1,16")
+    parser.add_argument("--lmeval-batch-sizes", default="1,4",
+                        help="lm-eval batch sizes (default: 1 and 4, its fastest of 1-64 here)")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-llamacpp", action="store_true")
     parser.add_argument("--skip-lmeval", action="store_true")

@@ -9,6 +9,11 @@ The server runs on loopback with the bundled SmolLM2 GGUF file: llama.cpp's own 
 and a per-slot prompt cache), or llama-cpp-python's `llama_cpp.server` (one request at a time:
 it has no slots). The QA requests go in gold order, so the questions of one article follow each
 other and a slot that last served the same article reuses its prefix.
+
+With llama-server it then measures the engine itself, from the `timings` it returns: the time
+per decoded token of a request alone and of `--slots` requests decoding together (each exactly
+32 tokens). Their ratio is what a step over N rows costs against a step over one, so N slots
+can make decoding at most N / ratio times faster, whatever the client does.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +33,15 @@ sys.path.insert(0, str(ROOT))
 
 from harness.backends import create_backend  # noqa: E402
 from harness.backends._gguf import locate_gguf  # noqa: E402
-from harness.backends.openai import OpenAIModel  # noqa: E402
+from harness.backends.openai import OpenAIModel, build_payload  # noqa: E402
 from harness.config import load_config  # noqa: E402
 from harness.gold import load_gold  # noqa: E402
 from harness.metrics import extract_answer  # noqa: E402
 from harness.tasks import TASKS  # noqa: E402
 
 SERVER_ENV = "HARNESS_BENCH_LLAMA_SERVER"
+TARGET = 2.0  # x the sequential throughput at concurrency = slots
+ENGINE_TOKENS = 32  # tokens each request of the engine measurement decodes
 
 
 def free_port() -> int:
@@ -83,6 +91,34 @@ def run_once(port: int, concurrency: int, requests: list[Any], generation: Any) 
             "errors": sum(1 for r in results.values() if r.error)}
 
 
+def engine_scaling(port: int, requests: list[Any], slots: int, generation: Any) -> dict[str, float]:
+    """llama-server's own milliseconds per prompt token and per decoded token (its `timings`,
+    averaged over requests), for `slots` requests sent one at a time, then the same requests
+    all at once, each decoding exactly ENGINE_TOKENS tokens (ignore_eos)."""
+    import httpx
+
+    url = f"http://127.0.0.1:{port}/v1/chat/completions"
+
+    def post(request: Any) -> dict[str, float]:
+        payload = {**build_payload("chat", "smollm2", request, generation),
+                   "max_tokens": ENGINE_TOKENS, "ignore_eos": True}
+        response = httpx.post(url, json=payload, timeout=600)
+        response.raise_for_status()
+        return response.json()["timings"]
+
+    def per_token(timings: list[dict[str, float]], kind: str) -> float:
+        return sum(t[f"{kind}_ms"] for t in timings) / max(1, sum(t[f"{kind}_n"] for t in timings))
+
+    batch = requests[:slots]
+    alone = [post(r) for r in batch]
+    with ThreadPoolExecutor(slots) as pool:
+        together = list(pool.map(post, batch))
+    return {"prompt_alone": per_token(alone, "prompt"),
+            "prompt_together": per_token(together, "prompt"),
+            "decode_alone": per_token(alone, "predicted"),
+            "decode_together": per_token(together, "predicted")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default=os.environ.get(SERVER_ENV),
@@ -116,10 +152,14 @@ def main() -> None:
         run_once(port, 1, requests[:2], model.generation)  # warm-up
         runs = {(c, i): run_once(port, c, requests, model.generation)
                 for c in (int(x) for x in args.concurrency.split(",")) for i in range(args.repeat)}
+        engine = (engine_scaling(port, requests, args.slots, model.generation)
+                  if args.server != "python" else None)
     finally:
         process.terminate()
         process.wait(timeout=30)
     report(command, runs, rule, len(requests))
+    if engine:
+        report_engine(engine, args.slots, runs)
 
 
 def report(command: list[str], runs: dict[tuple[int, int], dict[str, Any]], rule: Any, n: int) -> None:
@@ -132,6 +172,26 @@ def report(command: list[str], runs: dict[tuple[int, int], dict[str, Any]], rule
                    for k, t in base["texts"].items())
         print(f"| {c} | {i + 1} | {r['wall_s']:.1f} | {n / r['wall_s']:.2f} | {base['wall_s'] / r['wall_s']:.2f} "
               f"| {same}/{n} | {r['errors']} |")
+
+
+def report_engine(engine: dict[str, float], slots: int,
+                  runs: dict[tuple[int, int], dict[str, Any]]) -> None:
+    step_cost = engine["decode_together"] / engine["decode_alone"]
+    print(f"\nllama-server's own timings, {slots} requests of {ENGINE_TOKENS} decoded tokens each:\n")
+    print("| requests at once | ms per prompt token | ms per decoded token |")
+    print("|---|---|---|")
+    print(f"| 1 | {engine['prompt_alone']:.1f} | {engine['decode_alone']:.1f} |")
+    print(f"| {slots} | {engine['prompt_together']:.1f} | {engine['decode_together']:.1f} |")
+    ceiling = slots / step_cost
+    print(f"\na decode step over {slots} rows costs {step_cost:.2f}x a step over one: {slots} slots can "
+          f"decode at most {ceiling:.2f}x faster than one, whatever the client sends")
+    base = runs[min(runs)]["wall_s"]
+    at_slots = [base / r["wall_s"] for (c, _), r in runs.items() if c == slots]
+    if at_slots:
+        best = max(at_slots)
+        print(f"\n| target | result | met |\n|---|---|---|\n| >= {TARGET:g}x the sequential throughput at "
+              f"concurrency {slots} | {best:.2f}x (engine decode ceiling {ceiling:.2f}x) | "
+              f"{'met' if best >= TARGET else 'not met'} |")
 
 
 if __name__ == "__main__":
