@@ -50,12 +50,12 @@ def _gold_review(args: argparse.Namespace) -> int:
 def _gold_agreement(args: argparse.Namespace) -> int:
     from harness.gold import load_gold
     from harness.run import format_agreement, measure_agreement
-    from harness.tasks import QAOptions
+    from harness.tasks.qa import NAME, QAOptions
 
     if args.config is not None:
         from harness.config import load_config
 
-        options = load_config(args.config).tasks.qa or QAOptions()
+        options = getattr(load_config(args.config).tasks, NAME) or QAOptions()
     else:
         options = QAOptions()
     results = measure_agreement(load_gold(args.gold), args.split, options)
@@ -293,7 +293,7 @@ def _add_run_parser(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config field (repeatable)")
     run.add_argument("--limit", type=int, help="only the first N items of each task")
     run.add_argument("--models", help="comma-separated model names to run (default: all)")
-    run.add_argument("--tasks", help="comma-separated tasks: qa,summarization (default: all in the config)")
+    run.add_argument("--tasks", help="comma-separated task names (default: all in the config)")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in its output directory")
     run.add_argument("--no-cache", action="store_true", help="ignore (and do not fill) the prediction cache")
     run.add_argument("--max-failed", metavar="N|FRACTION",

@@ -12,7 +12,7 @@ import pytest
 from harness.cli import main
 from harness.gold import load_gold
 from harness.run import MetricAgreement, agreement, measure_agreement
-from harness.tasks import QAOptions
+from harness.tasks.qa import QAOptions
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
 

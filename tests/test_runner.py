@@ -13,7 +13,11 @@ import pytest
 import yaml
 
 from harness.cli import main
-from harness.metrics import mean_with_ci, qa_item_scores, rouge_item_scores, extract_answer
+from harness.metrics import rouge_item_scores
+from harness.sentences import split_sentences
+from harness.stats import mean_with_ci
+from harness.tasks._extraction import extract_answer
+from support.scoring import qa_item_scores
 from harness.run._runlog import RUN_LOG_NAME
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,10 +74,10 @@ def test_lead_run_writes_reports_whose_numbers_follow_from_predictions(tmp_path,
     summaries = [p for p in predictions if p["task"] == "summarization"]
     assert {p["id"] for p in summaries} == {f"kim-putin-talks/{s}" for s in ("headline", "one_sentence", "short")}
     for line in summaries:
-        assert line["answer"] == "\n".join(line["sentences"])
-        assert line["scores"] == rouge_item_scores(line["sentences"], line["references"])
+        assert line["answer"] == "\n".join(split_sentences(line["prediction"]))
+        assert line["scores"] == rouge_item_scores(line["answer"].split("\n"), line["references"])
     short = next(p for p in summaries if p["id"].endswith("/short"))
-    assert len(short["sentences"]) == 3  # lead: first three sentences, kept apart for rougeLsum
+    assert len(short["answer"].split("\n")) == 3  # lead: first three sentences, kept apart for rougeLsum
     assert report["gold"]["qa"] == len(gold_qa) and len(report["gold"]["hash"]) == 64
     assert (out / "report.md").read_text().startswith("# Evaluation report: test")
     timing = report["timing"]  # every phase of the command, adding up to its total

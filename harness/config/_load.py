@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import yaml
 from pydantic import ValidationError
 
+from harness.backends import used_backends
 from harness.config._errors import validation_lines
 from harness.config._models import EvalConfig, config_model
 from harness.errors import HarnessError, printable
@@ -135,10 +136,11 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
     if problems:
         raise HarnessError("\n".join(problems))
     _check_values(data, path)  # an override can bring its own aliases
+    backends = used_backends(data.get("models")) if isinstance(data, dict) else None
     try:
-        config = config_model().model_validate(data)
+        config = config_model(backends).model_validate(data)
     except ValidationError as exc:
-        raise HarnessError("\n".join(f"{path}: {line}" for line in validation_lines(exc))) from None
+        raise HarnessError("\n".join(f"{path}: {line}" for line in validation_lines(exc, backends))) from None
     problems = _bind_prompts(config, path) + _check_extra_metrics(config, path)
     if problems:
         raise HarnessError("\n".join(problems))
@@ -147,9 +149,9 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
 
 def enabled_tasks(config: EvalConfig) -> dict[str, Any]:
     """Task name -> its options, for the tasks the config enables, in task-table order."""
-    from harness.tasks import TASKS
+    from harness.tasks import tasks
 
-    return {name: getattr(config.tasks, name) for name in TASKS if getattr(config.tasks, name) is not None}
+    return {name: getattr(config.tasks, name) for name in tasks() if getattr(config.tasks, name) is not None}
 
 
 def _bind_prompts(config: EvalConfig, path: str | Path) -> list[str]:

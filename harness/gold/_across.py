@@ -179,17 +179,16 @@ def _summary_against_text(data: dict, article: ArticleSource, layout: _Layout) -
 
 def paraphrase_score(text: str, sentences: list[str]) -> float:
     """The highest ROUGE-2 F1 (rouge_score, Porter stemmer) of any line of `text` against any of
-    the article's sentences (harness.metrics.split_sentences). Only sentences that share a
+    the article's sentences (harness.sentences.split_sentences). Only sentences that share a
     bigram with the line are scored (the others score 0), so a long article stays quick."""
-    from harness.metrics import rouge_item_scores
+    from harness.gold._overlap import rouge2_f1
 
     index = _bigram_index(tuple(sentences))
     best = 0.0
     for line in text.split("\n"):
         candidates = sorted({i for bigram in _bigrams(line) for i in index.get(bigram, ())})
         if candidates:
-            score = rouge_item_scores([line], [sentences[i] for i in candidates], ("rouge2",), True)
-            best = max(best, score["rouge2"]["f1"])
+            best = max(best, rouge2_f1(line, [sentences[i] for i in candidates]))
     return best
 
 
@@ -204,15 +203,10 @@ def _bigram_index(sentences: tuple[str, ...]) -> dict[tuple[str, str], list[int]
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
-    tokens = _rouge_tokenizer().tokenize(text)
+    from harness.gold._overlap import stemmed_tokens
+
+    tokens = stemmed_tokens(text)
     return set(zip(tokens, tokens[1:]))
-
-
-@functools.lru_cache(maxsize=1)
-def _rouge_tokenizer():
-    from harness.metrics import DefaultRougeTokenizer
-
-    return DefaultRougeTokenizer(use_stemmer=True)
 
 
 def _truncated_against_text(meta: dict, paragraphs: tuple[str, ...]) -> list[str]:

@@ -157,9 +157,9 @@ def _document(line: str, origin: str, options: ImportOptions, lines: dict[str, i
 
 
 def _reference_text(reference: str, style: str) -> str:
-    """A headline on one line; other styles one sentence a line (harness.metrics.split_sentences)."""
+    """A headline on one line; other styles one sentence a line (harness.sentences.split_sentences)."""
     if style == "headline":
         return " ".join(reference.split())
-    from harness.metrics import split_sentences
+    from harness.sentences import split_sentences
 
     return "\n".join(" ".join(sentence.split()) for sentence in split_sentences(reference))

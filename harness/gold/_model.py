@@ -156,8 +156,8 @@ def paragraphs_touched(text: str, paragraphs: tuple[str, ...], span: str) -> lis
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the article's sentences, paragraph by paragraph, as
-    harness.metrics.split_sentences splits them."""
-    from harness.metrics import split_sentences  # the metrics package is heavy; only callers that need it pay
+    harness.sentences.split_sentences splits them."""
+    from harness.sentences import split_sentences
 
     spans = []
     for p_start, p_end in paragraph_spans(paragraphs_of(text)):

@@ -31,7 +31,7 @@ JUDGMENT_SPLITS = ("dev", "heldout")
 
 ARTICLE_FILES = ("article.txt", "meta.json", "qa.jsonl", "summaries.jsonl", "judgments.jsonl")
 JSONL_FILES = {"qa": "qa.jsonl", "summary": "summaries.jsonl"}
-UNHASHED_FILES = ("judgments.jsonl",)  # no score depends on them (DESIGN.md: the gold hash)
+UNHASHED_FILES = ("judgments.jsonl",)  # no score depends on them (docs/gold.md: the gold hash)
 
 # field name -> JSON shape, in the order records are written. Shapes: "str", "str_list",
 # "bool", "str?" (a string or null), "objects" (a list of JSON objects).

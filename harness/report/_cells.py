@@ -17,7 +17,7 @@ def shown_invisible(text: str, keep: str = "") -> str:
     return _INVISIBLE.sub(lambda m: m.group() if m.group() in keep else f"\\u{ord(m.group()):04x}", text)
 
 
-def cell(text: Any, limit: int = 160) -> str:
+def markdown_cell(text: Any, limit: int = 160) -> str:
     """`text` on one line, at most `limit` characters, with `|`, HTML and Markdown markup neutralised."""
     value = shown_invisible(" ".join(str(text).split()))  # newlines and tabs become spaces
     if len(value) > limit:

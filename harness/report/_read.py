@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from harness.errors import HarnessError
-from harness.report._model import SCHEMA_VERSION, Report
+from harness.report._model import READABLE_VERSIONS, Report
 
 MAX_DEPTH = 64  # a real report nests about 7 levels; deeper input only exhausts the stack
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -36,8 +36,8 @@ def read_report(path: str | Path) -> Report:
         raise HarnessError(f"{label}: not a report: expected a JSON object, got {type(raw).__name__}")
     _check_shape(raw, label)
     version = raw.get("schema_version")
-    if version != SCHEMA_VERSION or isinstance(version, bool):
-        supported = str(SCHEMA_VERSION)
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        supported = ", ".join(str(v) for v in READABLE_VERSIONS)
         found = "missing" if "schema_version" not in raw else repr(version)
         raise HarnessError(f"{label}: schema_version {found} is not supported (supported: {supported})")
     try:

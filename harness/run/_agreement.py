@@ -87,7 +87,7 @@ def measure_agreement(gold: Any, split: str, options: Any) -> list[MetricAgreeme
         raise HarnessError(f"{gold.path}: no human judgments{'' if split == 'all' else f' in split {split!r}'} "
                            "(gold/<article>/judgments.jsonl)")
     questions = {q.id: q for q in gold.qa}
-    items = [qa_item(questions[j.id]) for j in judgments]
+    items = [qa_item(questions[j.id], gold.articles[questions[j.id].article_id].text) for j in judgments]
     verdicts = judge_given(items, [j.prediction for j in judgments], options) if options.judge else None
     return agreement(judgments, items, options, verdicts)
 
@@ -96,18 +96,17 @@ def agreement(judgments: Sequence[Any], items: Sequence[Any], options: Any,
               judge_verdicts: Sequence[Any] | None = None) -> list[MetricAgreement]:
     """Each metric's agreement with the labels; `items` are the judged answers' QA items, in
     order, and `judge_verdicts` a model judge's verdicts on them, if any."""
-    from harness.tasks.qa import QATask
+    from harness.run._scoring import score_given
+    from harness.tasks.qa import NAME
 
-    task = QATask()
     options = options.model_copy(update={"metrics": ["exact_match", "f1", "correct"], "judge": None})
     results = {name: MetricAgreement(name) for name in VERDICTS}
     if judge_verdicts is not None:
         results["judge"] = MetricAgreement("judge")
-    for index, (judged, item) in enumerate(zip(judgments, items)):
-        scored = task.score(item, judged.prediction, options)
-        rules = scored.extra.get("reasons", {})
+    scores = score_given(NAME, options, list(items), [judged.prediction for judged in judgments])
+    for index, (judged, scored) in enumerate(zip(judgments, scores)):
         for name, decide in VERDICTS.items():
-            results[name].add(judged, decide(scored.scores), rules.get(name, f"answer {scored.answer!r}"))
+            results[name].add(judged, decide(scored.values), scored.reasons.get(name, f"answer {scored.answer!r}"))
         if judge_verdicts is not None:
             results["judge"].add(judged, judge_verdicts[index].correct, judge_verdicts[index].rule)
     return list(results.values())
