@@ -280,7 +280,7 @@ def _add_gold_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=["squad"], required=True, help="squad: SQuAD v2.0 JSON")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     command("migrate", _gold_migrate, "rewrite gold files from the v1 format to v2", dry_run=True)
-    agreement = command("agreement", _gold_agreement, "how far each QA metric agrees with the human judgments")
+    agreement = command("agreement", _gold_agreement, "how far each QA metric agrees with the labels in judgments.jsonl")
     agreement.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
                                                        "from this config")

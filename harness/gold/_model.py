@@ -89,7 +89,8 @@ class SummaryRef:
 
 @dataclass(frozen=True)
 class Judgment:
-    """A person's verdict on one model answer to a QA item (judgments.jsonl)."""
+    """A label on one answer to a QA item (judgments.jsonl): `source` produced the answer,
+    `labelled_by` gave the label (a person only where a person did), `note` records a change."""
 
     id: str
     article_id: str
@@ -98,6 +99,8 @@ class Judgment:
     reason: str
     split: str
     source: str
+    labelled_by: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def summary_ref(data: dict, article_id: str) -> SummaryRef:
 def judgment(data: dict, article_id: str) -> Judgment:
     """The Judgment of a valid judgments.jsonl record."""
     return Judgment(data["id"], article_id, data["prediction"], data["correct"], data["reason"],
-                    data["split"], data["source"])
+                    data["split"], data["source"], data["labelled_by"], data.get("note"))
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:

@@ -41,9 +41,12 @@ QA_OPTIONAL = ("plausible_answers", "source_id")
 SUMMARY_FIELDS = {"id": "str", "style": "str", "text": "str", "source": "str", "source_id": "str"}
 SUMMARY_OPTIONAL = ("source_id",)
 META_FIELDS = {"id": "str", "title": "str", "source": "str", "dateline": "str?", "place": "str?",
-               "date": "str?", "origin": "str", "license": "str?", "retrieved": "str?", "truncated": "objects"}
+               "date": "str?", "origin": "str", "license": "str?", "retrieved": "str?", "truncated": "objects",
+               "retired": "str_list"}
+META_OPTIONAL = ("retired",)  # the ids this article's items once had: never given to a new item
 JUDGMENT_FIELDS = {"id": "str", "prediction": "str", "correct": "bool", "reason": "str", "split": "str",
-                   "source": "str"}
+                   "source": "str", "labelled_by": "str", "note": "str"}
+JUDGMENT_OPTIONAL = ("note",)
 FIELDS = {"qa": QA_FIELDS, "summary": SUMMARY_FIELDS}
 ID_LETTER = {"qa": "q", "summary": "s"}
 
