@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
-from harness.errors import HarnessError, shown
+from harness.errors import HarnessError, printable, shown
 from harness.text import normalize_answer
 
 from ._across import answer_occurs
 from ._articles import ImportOptions, new_meta, slug
 from ._model import Gold, sentence_spans
+from ._rules import text_problem
 from ._read import NotJSON, parse_json
 from ._write import NewArticle, Pending
 
 _OTHER_WHITESPACE = re.compile(r"[^\S ]")  # whitespace other than the space: one for one, offsets kept
+_PARAGRAPH_ID = re.compile(r"(.+)-p(\d{3,})")  # an imported article: <base id>-p<paragraph index>
 
 
 class _Malformed(Exception):
@@ -51,7 +54,7 @@ class _Importer:
         self.where, self.options = where, options
         self.articles: list[NewArticle] = []
         self.pendings: list[Pending] = []
-        self.bases: dict[str, int] = {}
+        self.bases: set[str] = set()
         self.question_ids: dict[str, str] = {}
 
     def run(self, root: object) -> tuple[list[NewArticle], list[Pending]]:
@@ -64,10 +67,15 @@ class _Importer:
         return self.articles, self.pendings
 
     def _base_id(self, title: str) -> str:
-        """squad-<slug>; a second title with the same slug gets -2, a third -3, in file order."""
-        base = f"squad-{slug(title)}"
-        self.bases[base] = self.bases.get(base, 0) + 1
-        return base if self.bases[base] == 1 else f"{base}-{self.bases[base]}"
+        """squad-<slug>; when an earlier title of the file took it, the first of squad-<slug>-2,
+        -3, ... that none took (titles "a", "a", "a-2": squad-a, squad-a-2, squad-a-2-2)."""
+        base = candidate = f"squad-{slug(title)}"
+        number = 1
+        while candidate in self.bases:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.bases.add(candidate)
+        return candidate
 
     def _paragraph(self, paragraph: object, path: str, article_id: str, title: str, index: int) -> None:
         context = _get(paragraph, "context", str, path)
@@ -160,24 +168,54 @@ def _get(obj: object, key: str, shape: type, path: str, required: bool = True) -
     value = obj[key]
     if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
         raise _Malformed(where, f"must be {_SHAPE_NAMES[shape]}, got {shown(json.dumps(value)[:40])}")
+    problem = text_problem(value.replace("\r", "\n")) if shape is str else None  # a context's CR is a line break
+    if problem:
+        raise _Malformed(where, problem)
     return value
 
 
 # -- export --------------------------------------------------------------------------------------
 
 def export_squad(gold: Gold) -> dict:
-    """The gold QA items as SQuAD v2.0 JSON: one entry per meta.json title (in article id order),
-    one paragraph per article, qas in file order (id: the source_id, else the gold id)."""
+    """The gold QA items as SQuAD v2.0 JSON, in the order that import gives every article the id
+    it has: one entry per base id (the article id without its -pNNN), its paragraphs in p order;
+    the entries shortest base id first (squad-a before squad-a-2), then in natural order.
+    qas in file order (id: the source_id, else the gold id)."""
     by_article: dict[str, list] = {}
     for item in gold.qa:
         by_article.setdefault(item.article_id, []).append(item)
-    entries: dict[str, list] = {}
-    for article_id in sorted(gold.articles, key=_natural):
-        article = gold.articles[article_id]
-        context = article.text.rstrip("\n")
-        qas = [_squad_qa(item, context) for item in by_article.get(article_id, [])]
-        entries.setdefault(article.meta["title"], []).append({"context": context, "qas": qas})
-    return {"version": "v2.0", "data": [{"title": t, "paragraphs": p} for t, p in entries.items()]}
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for article_id in gold.articles:
+        match = _PARAGRAPH_ID.fullmatch(article_id)
+        base, index = (match.group(1), int(match.group(2))) if match else (article_id, 0)
+        groups.setdefault(base, []).append((index, article_id))
+    data = []
+    for base in sorted(groups, key=lambda b: (len(b), _natural(b))):
+        paragraphs = []
+        for _, article_id in sorted(groups[base]):
+            context = gold.articles[article_id].text.rstrip("\n")
+            paragraphs.append({"context": context,
+                               "qas": [_squad_qa(item, context) for item in by_article.get(article_id, [])]})
+        title = gold.articles[sorted(groups[base])[0][1]].meta["title"]
+        data.append({"title": title, "paragraphs": paragraphs})
+    return {"version": "v2.0", "data": data}
+
+
+def check_export_output(output: Path, gold_dir: Path) -> None:
+    """HarnessError (exit 2) for an export file that lies inside the gold directory (it would
+    overwrite or add gold files), is a directory, or whose directory does not exist."""
+    where = printable(str(output))
+    try:
+        target, root = output.resolve(), Path(gold_dir).resolve()
+    except (OSError, RuntimeError):  # a link loop
+        raise HarnessError(f"cannot write {where}: the path cannot be resolved (a link loop?)") from None
+    if target == root or root in target.parents:
+        raise HarnessError(f"output file {where} is inside the gold directory {printable(str(gold_dir))}; "
+                           "choose one outside it (--output FILE)")
+    if target.is_dir():
+        raise HarnessError(f"cannot write {where}: it is a directory; give a file name (--output FILE)")
+    if not target.parent.is_dir():
+        raise HarnessError(f"cannot write {where}: the directory {printable(str(output.parent))} does not exist")
 
 
 def _squad_qa(item: Any, context: str) -> dict:

@@ -1,0 +1,128 @@
+"""A gold import killed at any point (SIGKILL, SIGTERM) leaves the gold set as it was or fully
+imported, as the next command sees it, and that command leaves no staging directory behind
+(issue 23, item 1). The imports are real `harness gold import` subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from test_gold_support import make_gold, snapshot
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLES = 150
+
+# Runs `harness gold import` with os.rename or os.fsync sending a signal to the process itself
+# at its N-th call: a kill at an exact point of the commit.
+_KILLER = """
+import os, signal, sys
+from harness.cli import main
+call, signame, at = sys.argv[1], sys.argv[2], int(sys.argv[3])
+real = getattr(os, call)
+count = [0]
+def counted(*args, **kwargs):
+    count[0] += 1
+    if count[0] == at:
+        os.kill(os.getpid(), getattr(signal, signame))
+    return real(*args, **kwargs)
+setattr(os, call, counted)
+sys.exit(main(sys.argv[4:]))
+"""
+
+
+def _squad(path: Path, articles: int) -> Path:
+    data = [{"title": f"Title {n}", "paragraphs": [{"context": f"Paragraph {n} says the city has {n} bridges.",
+                                                    "qas": [{"id": f"q{n}", "question": "How many bridges?",
+                                                             "answers": [{"text": str(n),
+                                                                          "answer_start": 31 + len(str(n))}]}]}]}
+            for n in range(articles)]
+    path.write_text(json.dumps({"version": "v2.0", "data": data}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    """(squad file, the gold set before, the gold set after an uninterrupted import)."""
+    base = tmp_path_factory.mktemp("atomic")
+    squad = _squad(base / "big.json", ARTICLES)
+    gold = make_gold(base / "before")
+    before = snapshot(gold)
+    done = _harness("gold", "import", "--gold", gold, "--format", "squad", squad)
+    assert done.returncode == 0, done.stderr
+    return squad, before, snapshot(gold)
+
+
+def _harness(*args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "harness.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=REPO, **kwargs)
+
+
+def _check_settled(gold: Path, before: dict, after: dict) -> str:
+    """Run the next command (validate); the gold set must then be exactly the old or the new one."""
+    done = _harness("gold", "validate", "--gold", gold)
+    assert done.returncode == 0, done.stdout + done.stderr
+    now = snapshot(gold)
+    hidden = [name for name in os.listdir(gold) if name.startswith(".")]
+    assert hidden == [], f"left behind: {hidden}"
+    assert now in (before, after), f"half imported: {len(set(now) - set(before))} new files of {len(after) - len(before)}"
+    return "old" if now == before else "new"
+
+
+def _fresh(tmp_path: Path, name: str) -> Path:
+    return make_gold(tmp_path / name)
+
+
+# About 4 fsyncs a new file while staging, then the marker, then one rename an article.
+@pytest.mark.parametrize("call,at", [("fsync", 3), ("fsync", 300), ("fsync", 590), ("rename", 1),
+                                     ("rename", ARTICLES // 2), ("rename", ARTICLES - 1)])
+@pytest.mark.parametrize("signame", ["SIGKILL", "SIGTERM"])
+def test_a_kill_at_an_exact_point_leaves_the_old_set_or_the_new_one(states, tmp_path, signame, call, at):
+    squad, before, after = states
+    gold = _fresh(tmp_path, f"{signame}-{call}-{at}")
+    done = subprocess.run([sys.executable, "-c", _KILLER, call, signame, str(at), "gold", "import", "--gold",
+                           str(gold), "--format", "squad", str(squad)], capture_output=True, text=True, cwd=REPO)
+    if signame == "SIGTERM":
+        assert done.returncode == 143 and done.stderr == "terminated\n", done.stderr
+    else:
+        assert done.returncode == -9
+    _check_settled(gold, before, after)
+
+
+def test_a_kill_at_random_moments_of_a_real_import_leaves_the_old_set_or_the_new_one(states, tmp_path):
+    squad, before, after = states
+    started = time.monotonic()
+    _harness("gold", "import", "--gold", _fresh(tmp_path, "timing"), "--format", "squad", squad)
+    duration = time.monotonic() - started
+    rng = random.Random(23)
+    seen = []
+    for n in range(6):
+        gold = _fresh(tmp_path, f"random-{n}")
+        process = subprocess.Popen([sys.executable, "-m", "harness.cli", "gold", "import", "--gold", str(gold),
+                                    "--format", "squad", str(squad)], cwd=REPO, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        process.send_signal(signal.SIGKILL if n % 2 else signal.SIGTERM)
+        process.communicate()
+        seen.append(_check_settled(gold, before, after))
+    assert len(seen) == 6
+
+
+def test_a_staging_directory_without_the_marker_is_removed_by_the_next_command(tmp_path):
+    gold = make_gold(tmp_path)
+    before = snapshot(gold)
+    stale = gold / ".harness-new-x1" / "new" / "orphan"
+    stale.mkdir(parents=True)
+    (stale / "article.txt").write_text("Half written.\n")
+    done = _harness("gold", "stats", "--gold", gold)
+    assert done.returncode == 0, done.stderr
+    assert snapshot(gold) == before and not (gold / ".harness-new-x1").exists()
+    assert "orphan" not in done.stdout
