@@ -19,7 +19,7 @@ import pytest
 from test_gold_support import make_gold, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
-ARTICLES = 150
+ARTICLES = 60
 
 # Runs `harness gold import` with os.rename or os.fsync sending a signal to the process itself
 # at its N-th call: a kill at an exact point of the commit.
@@ -40,11 +40,12 @@ sys.exit(main(sys.argv[4:]))
 
 
 def _squad(path: Path, articles: int) -> Path:
-    data = [{"title": f"Title {n}", "paragraphs": [{"context": f"Paragraph {n} says the city has {n} bridges.",
-                                                    "qas": [{"id": f"q{n}", "question": "How many bridges?",
-                                                             "answers": [{"text": str(n),
-                                                                          "answer_start": 31 + len(str(n))}]}]}]}
-            for n in range(articles)]
+    data = []
+    for n in range(articles):
+        context = f"Paragraph {n} says the city has {n} bridges."
+        answer = {"text": str(n), "answer_start": context.rindex(f"{n} bridges")}
+        data.append({"title": f"Title {n}", "paragraphs": [{"context": context, "qas": [
+            {"id": f"q{n}", "question": "How many bridges?", "answers": [answer]}]}]})
     path.write_text(json.dumps({"version": "v2.0", "data": data}))
     return path
 
@@ -81,10 +82,11 @@ def _fresh(tmp_path: Path, name: str) -> Path:
     return make_gold(tmp_path / name)
 
 
-# About 4 fsyncs a new file while staging, then the marker, then one rename an article.
-@pytest.mark.parametrize("call,at", [("fsync", 3), ("fsync", 300), ("fsync", 590), ("rename", 1),
-                                     ("rename", ARTICLES // 2), ("rename", ARTICLES - 1)])
-@pytest.mark.parametrize("signame", ["SIGKILL", "SIGTERM"])
+# Staging syncs each new file and directory (about 300 fsyncs here), then the marker; then one
+# rename an article: the first rename is the moment just after the commit point.
+@pytest.mark.parametrize("signame,call,at", [
+    ("SIGKILL", "fsync", 3), ("SIGKILL", "fsync", 200), ("SIGKILL", "rename", 1), ("SIGKILL", "rename", ARTICLES // 2),
+    ("SIGTERM", "fsync", 100), ("SIGTERM", "rename", ARTICLES // 2)])
 def test_a_kill_at_an_exact_point_leaves_the_old_set_or_the_new_one(states, tmp_path, signame, call, at):
     squad, before, after = states
     gold = _fresh(tmp_path, f"{signame}-{call}-{at}")
@@ -97,23 +99,25 @@ def test_a_kill_at_an_exact_point_leaves_the_old_set_or_the_new_one(states, tmp_
     _check_settled(gold, before, after)
 
 
+@pytest.mark.slow
 def test_a_kill_at_random_moments_of_a_real_import_leaves_the_old_set_or_the_new_one(states, tmp_path):
     squad, before, after = states
     started = time.monotonic()
     _harness("gold", "import", "--gold", _fresh(tmp_path, "timing"), "--format", "squad", squad)
     duration = time.monotonic() - started
     rng = random.Random(23)
-    seen = []
-    for n in range(6):
+    killed = 0
+    for n in range(4):
         gold = _fresh(tmp_path, f"random-{n}")
         process = subprocess.Popen([sys.executable, "-m", "harness.cli", "gold", "import", "--gold", str(gold),
                                     "--format", "squad", str(squad)], cwd=REPO, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        time.sleep(rng.uniform(0.3, 0.9) * duration)
+        killed += process.poll() is None
         process.send_signal(signal.SIGKILL if n % 2 else signal.SIGTERM)
         process.communicate()
-        seen.append(_check_settled(gold, before, after))
-    assert len(seen) == 6
+        _check_settled(gold, before, after)
+    assert killed >= 1  # at least one signal came while the import ran
 
 
 def test_a_staging_directory_without_the_marker_is_removed_by_the_next_command(tmp_path):

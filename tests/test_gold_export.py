@@ -29,7 +29,7 @@ def _harness(*args) -> subprocess.CompletedProcess:
 
 def _entry(title: str, *contexts: str) -> dict:
     return {"title": title, "paragraphs": [
-        {"context": context, "qas": [{"id": f"{title}-{n}", "question": "Who?",
+        {"context": context, "qas": [{"id": f"{context}-{n}", "question": "Who?",
                                       "answers": [{"text": context.split()[0], "answer_start": 0}]}]}
         for n, context in enumerate(contexts)]}
 

@@ -46,7 +46,7 @@ def test_dry_run_into_a_new_gold_directory_checks_and_writes_nothing(tmp_path):
 
 
 def test_dry_run_into_a_new_gold_directory_refuses_what_the_import_refuses(tmp_path):
-    squad = _squad(tmp_path / "s.json", ["Normans", "Normans again"], context="Same text.")
+    squad = _squad(tmp_path / "s.json", ["Normans", "Normans again"], context="Ada spoke.")
     squad.write_text(squad.read_text().replace(" (0)", "").replace(" (1)", ""))
     with pytest.raises(HarnessError, match="is the same text as that of"):
         import_dataset(tmp_path / "new" / "gold", squad, "squad", dry_run=True)
@@ -54,7 +54,7 @@ def test_dry_run_into_a_new_gold_directory_refuses_what_the_import_refuses(tmp_p
 
 
 def test_a_refused_import_leaves_no_directory_behind(tmp_path):
-    squad = _squad(tmp_path / "s.json", ["Normans", "Normans again"], context="Same text.")
+    squad = _squad(tmp_path / "s.json", ["Normans", "Normans again"], context="Ada spoke.")
     squad.write_text(squad.read_text().replace(" (0)", "").replace(" (1)", ""))
     with pytest.raises(HarnessError):
         import_dataset(tmp_path / "new" / "gold", squad, "squad")

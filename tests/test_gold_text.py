@@ -5,6 +5,7 @@ bytes) is a one-line error with exit 2, never an internal error (issue 23, items
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError
-from harness.gold import GoldInvalid, add_article, import_dataset, validate_gold
-from test_gold_support import make_gold, snapshot
+from harness.gold import add_article, import_dataset, validate_gold
+from test_gold_support import ARTICLE_TEXT, make_gold, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 RULE = re.compile(r"contains the character \\x1b at offset \d+ \(control characters other than newline and "
@@ -26,8 +27,9 @@ def _in_tmp(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 
 
-def _harness(*args, cwd=REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, cwd=cwd)
+def _harness(*args, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "harness.cli", *args], capture_output=True, cwd=cwd, env=env)
 
 
 def _squad(path: Path, title: str = "Normans", context: str = "The Normans lived in France.",
@@ -79,11 +81,14 @@ def test_add_article_squad_import_and_validate_state_the_same_rule(tmp_path):
         assert RULE.search(message), message
 
 
-def test_gold_stats_never_prints_a_control_character(tmp_path):
-    gold = make_gold(tmp_path, article="Officials met.\x1b]0;title\x07\n")
-    done = _harness("gold", "stats", "--gold", str(gold))
-    assert done.returncode == 1
+@pytest.mark.parametrize("command", ["stats", "review"])
+def test_gold_stats_and_review_never_print_a_control_character(tmp_path, command):
+    """A paragraph no question covers is quoted by both; one that sets the terminal title."""
+    gold = make_gold(tmp_path, article=ARTICLE_TEXT + "\nBells rang.\x1b]0;owned\x07 Then the talks began.\n")
+    done = _harness("gold", command, "--gold", str(gold))
+    assert done.returncode == 1, done.stdout
     assert b"\x1b" not in done.stdout + done.stderr and b"\x07" not in done.stdout + done.stderr
+    assert b"contains the character \\x1b" in done.stderr
 
 
 # -- item 7: text that is not text ---------------------------------------------------------------
@@ -102,12 +107,17 @@ def test_a_lone_surrogate_in_a_squad_file_is_a_one_line_error(tmp_path, where):
 def test_a_lone_surrogate_in_a_summaries_document_id_is_a_one_line_error(tmp_path):
     gold = make_gold(tmp_path)
     before = snapshot(gold)
-    docs = tmp_path / "docs.jsonl"
+    docs = Path("docs.jsonl")
     docs.write_text(json.dumps({"id": "doc\ud800", "article": "Officials met on Monday.",
                                 "references": ["Officials met."]}) + "\n")
-    err = _one_line_exit_2(_harness("gold", "import", "--gold", str(gold), "--format", "summaries",
-                                    "--style", "headline", str(docs)))
-    assert "docs.jsonl:1" in err and "\\ud800" in err
+    done = _harness("gold", "import", "--gold", str(gold), "--format", "summaries", "--style", "headline", str(docs))
+    err = done.stderr.decode("utf-8")
+    assert done.returncode == 1, err  # as every bad line of a summaries file: the problem, then the error
+    assert err.splitlines() == [
+        "docs.jsonl:1: 'id' contains the character \\ud800 at offset 3 (control characters other than newline "
+        "and tab, and lone surrogates, are not allowed)",
+        "error: nothing imported: docs.jsonl:1: 'id' contains the character \\ud800 at offset 3 (control "
+        "characters other than newline and tab, and lone surrogates, are not allowed)"]
     assert snapshot(gold) == before
 
 

@@ -21,12 +21,15 @@ from harness.text import normalize_answer
 from ._across import answer_occurs
 from ._articles import ImportOptions, new_meta, slug
 from ._model import Gold, sentence_spans
-from ._rules import text_problem
+from ._rules import article_format, text_problem
 from ._read import NotJSON, parse_json
 from ._write import NewArticle, Pending
 
 _OTHER_WHITESPACE = re.compile(r"[^\S ]")  # whitespace other than the space: one for one, offsets kept
+_NOT_SPACE_OR_NEWLINE = re.compile(r"[^\S \n]")
 _PARAGRAPH_ID = re.compile(r"(.+)-p(\d{3,})")  # an imported article: <base id>-p<paragraph index>
+NOT_A_SPAN = -1  # the answer_start of an answer the context does not hold verbatim
+LABELS = "harness"  # a question's own type, reasoning and evidence, in the harness's export
 
 
 class _Malformed(Exception):
@@ -103,23 +106,49 @@ class _Importer:
                      for n, a in enumerate(_get(qa, "plausible_answers", list, path, required=False) or [])]
         impossible = _get(qa, "is_impossible", bool, path, required=False)
         answers = [a for a in answers if normalize_answer(a[0])]  # as the official evaluation does
+        labels = _labels(qa, path)
         if impossible or not answers:
             return {"question": question, "answers": [], "evidence": [], "type": "unanswerable",
-                    "reasoning": "unlabeled", "plausible_answers": _distinct([t for t, _ in plausible], str),
-                    "source_id": source_id}
+                    "reasoning": labels["reasoning"] if labels else "unlabeled",
+                    "plausible_answers": _distinct([t for t, _ in plausible], str), "source_id": source_id}
         canonical, start = answers[0]
-        start -= shift
-        if text[start: start + len(canonical)] != canonical:
+        if start == NOT_A_SPAN and labels is None:
+            raise _Malformed(f"{path}.answers[0].answer_start", "-1, but the first (canonical) answer must be a span "
+                             f"of the context unless the question carries its '{LABELS}' labels")
+        if start != NOT_A_SPAN and text[start - shift: start - shift + len(canonical)] != canonical:
             raise _Malformed(f"{path}.answers[0].answer_start",
-                             f"the context does not read '{shown(canonical)}' at offset {start + shift}")
+                             f"the context does not read '{shown(canonical)}' at offset {start}")
+        if labels:
+            return {"question": question, "answers": _distinct([t for t, _ in answers], str), **labels,
+                    "source_id": source_id}
         return {"question": question, "answers": _distinct([t for t, _ in answers], normalize_answer),
-                "evidence": _evidence(text, spans, start, canonical), "type": "unlabeled",
+                "evidence": _evidence(text, spans, start - shift, canonical), "type": "unlabeled",
                 "reasoning": "unlabeled", "source_id": source_id}
 
 
+def _labels(qa: dict, path: str) -> dict | None:
+    """The item's own type, reasoning and evidence, when the question carries them (an export of
+    the harness's): checked as gold fields once the would-be set is."""
+    labels = _get(qa, LABELS, dict, path, required=False)
+    if labels is None:
+        return None
+    where = f"{path}.{LABELS}"
+    evidence = _get(labels, "evidence", list, where)
+    for n, span in enumerate(evidence):
+        problem = text_problem(span) if isinstance(span, str) else "must be a string"
+        if problem:
+            raise _Malformed(f"{where}.evidence[{n}]", problem)
+    return {"evidence": evidence, "type": _get(labels, "type", str, where),
+            "reasoning": _get(labels, "reasoning", str, where)}
+
+
 def _article_text(context: str) -> tuple[str, int]:
-    """The context as one article.txt paragraph, and how many leading characters were cut:
-    line breaks and other whitespace become spaces one for one, so answer offsets still hold."""
+    """The context as article.txt, and how many leading characters were cut. A context already
+    in the article.txt format (an export of an article with several paragraphs) is kept as it
+    is; any other becomes one paragraph: line breaks and other whitespace become spaces one for
+    one, so answer offsets still hold."""
+    if not _NOT_SPACE_OR_NEWLINE.search(context) and not article_format("", context + "\n"):
+        return context + "\n", 0
     flat = _OTHER_WHITESPACE.sub(" ", context)
     stripped = flat.lstrip(" ")
     return stripped.rstrip(" ") + "\n", len(flat) - len(stripped)
@@ -137,8 +166,8 @@ def _evidence(text: str, spans: list[tuple[int, int]], start: int, answer: str) 
 def _answer(value: object, path: str) -> tuple[str, int]:
     answer_text = _get(value, "text", str, path)
     start = _get(value, "answer_start", int, path)
-    if start < 0:
-        raise _Malformed(f"{path}.answer_start", f"must be a whole number >= 0, got {start}")
+    if start < NOT_A_SPAN:
+        raise _Malformed(f"{path}.answer_start", f"must be a whole number >= 0 (or -1: not a span), got {start}")
     return answer_text, start
 
 
@@ -153,7 +182,7 @@ def _distinct(texts: list[str], key) -> list[str]:
     return kept
 
 
-_SHAPE_NAMES = {list: "a list", str: "a string", bool: "true or false", int: "a whole number"}
+_SHAPE_NAMES = {list: "a list", str: "a string", bool: "true or false", int: "a whole number", dict: "an object"}
 
 
 def _get(obj: object, key: str, shape: type, path: str, required: bool = True) -> Any:
@@ -177,20 +206,21 @@ def _get(obj: object, key: str, shape: type, path: str, required: bool = True) -
 # -- export --------------------------------------------------------------------------------------
 
 def export_squad(gold: Gold) -> dict:
-    """The gold QA items as SQuAD v2.0 JSON, in the order that import gives every article the id
-    it has: one entry per base id (the article id without its -pNNN), its paragraphs in p order;
-    the entries shortest base id first (squad-a before squad-a-2), then in natural order.
-    qas in file order (id: the source_id, else the gold id)."""
+    """The gold QA items as SQuAD v2.0 JSON, in the order that gives every article its id back on
+    import: one entry per base id (the article id without its -pNNN), its paragraphs in p order,
+    the entries in natural order of their base ids (squad-a, squad-a-2, squad-a-10). qas in file
+    order (id: the source_id, else the gold id), each with its type, reasoning and evidence
+    under LABELS, which import reads back."""
     by_article: dict[str, list] = {}
     for item in gold.qa:
         by_article.setdefault(item.article_id, []).append(item)
-    groups: dict[str, list[tuple[int, str]]] = {}
+    groups: dict[str, list[tuple[int, str]]] = {}  # base id -> (paragraph index, article id)
     for article_id in gold.articles:
         match = _PARAGRAPH_ID.fullmatch(article_id)
         base, index = (match.group(1), int(match.group(2))) if match else (article_id, 0)
         groups.setdefault(base, []).append((index, article_id))
     data = []
-    for base in sorted(groups, key=lambda b: (len(b), _natural(b))):
+    for base in sorted(groups, key=_natural):
         paragraphs = []
         for _, article_id in sorted(groups[base]):
             context = gold.articles[article_id].text.rstrip("\n")
@@ -224,6 +254,7 @@ def _squad_qa(item: Any, context: str) -> dict:
           "is_impossible": not item.answers}
     if not item.answers:
         qa["plausible_answers"] = [{"text": t, "answer_start": context.find(t)} for t in item.plausible_answers]
+    qa[LABELS] = {"type": item.type, "reasoning": item.reasoning, "evidence": list(item.evidence)}
     return qa
 
 
