@@ -61,7 +61,9 @@ class _Importer:
         self.question_ids: dict[str, str] = {}
 
     def run(self, root: object) -> tuple[list[NewArticle], list[Pending]]:
-        for i, entry in enumerate(_get(root, "data", list, "")):
+        entries = _get(root, "data", list, "")
+        for i in range(len(entries)):
+            entry, entries[i] = entries[i], None  # what an entry holds beyond its articles and items goes now
             path = f"data[{i}]"
             title = _get(entry, "title", str, path)
             base = self._base_id(title)

@@ -103,7 +103,7 @@ def checked_plan(tree: GoldTree, pendings: list[Pending], new_articles: list[New
     base = _with_new_articles(tree, new_articles)
     plan = plan_append(base, pendings)
     plan.contents = {**{rel: base.files[rel] for rel in base.files.keys() - tree.files.keys()}, **plan.contents}
-    problems = check_tree(tree.with_files(plan.contents))[1]
+    problems = check_tree(tree.with_files(plan.contents), keep=False)[1]
     if problems:
         raise _rejected(problems, plan, tree.root, {a.id: a.origin for a in new_articles})
     return plan
