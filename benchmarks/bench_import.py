@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/bench_import.py --real         # the import itself, not --dry-run
 
 Writes a synthetic SQuAD 2.0 file of each size (paragraphs of about 700 characters, 5
-questions each, as SQuAD has them), runs the import into a new gold directory in a child
+questions each, as SQuAD has them), runs the import into an empty gold directory in a child
 process, and prints its wall time, its peak RSS (os.wait4: that child's own maximum resident
 set), the RSS of a child that only imports the package (the floor), and the peak above the
 floor per MB of input. Prints Markdown, one run each (say so when quoting it).
@@ -82,6 +82,7 @@ def main() -> None:
             paragraphs = squad_file(source, megabytes)
             real_mb = source.stat().st_size / 1_000_000
             gold = scratch / f"gold-{megabytes:g}"
+            gold.mkdir()
             flags = [] if args.real else ["--dry-run"]
             seconds, peak = child("-m", "harness.cli", "gold", "import", "--gold", str(gold), "--format", "squad",
                                   str(source), *flags)
