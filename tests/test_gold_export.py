@@ -59,8 +59,9 @@ def test_the_export_of_the_shipped_gold_imports(tmp_path):
     done = _harness("gold", "import", "--gold", tmp_path / "gold", "--format", "squad", out)
     assert done.returncode == 0, done.stderr
     shipped, again = load_gold(REPO / "gold"), load_gold(tmp_path / "gold")
-    assert [q.question for q in again.qa] == [q.question for q in shipped.qa]
-    assert [q.answers for q in again.qa if q.answers] == [q.answers for q in shipped.qa if q.answers]
+    fields = [(q.question, q.answers, q.type, q.reasoning, q.evidence, q.plausible_answers) for q in shipped.qa]
+    assert [(q.question, q.answers, q.type, q.reasoning, q.evidence, q.plausible_answers) for q in again.qa] == fields
+    assert [a.text for a in again.articles.values()] == [a.text for a in shipped.articles.values()]
 
 
 @pytest.mark.parametrize("where", ["article-file", "new-file-in-article", "gold-dir", "link-into-gold"])
