@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from test_gold_support import make_gold, snapshot
+from test_gold_support import ARTICLE_TEXT, make_gold, snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 ARTICLES = 60
@@ -130,3 +130,22 @@ def test_a_staging_directory_without_the_marker_is_removed_by_the_next_command(t
     assert done.returncode == 0, done.stderr
     assert snapshot(gold) == before and not (gold / ".harness-new-x1").exists()
     assert "orphan" not in done.stdout
+
+
+def test_a_committed_staging_directory_is_finished_by_the_next_command(tmp_path):
+    """What a killed command left after its commit point: a new article still staged and a
+    changed file not yet moved; the next command moves both."""
+    gold = make_gold(tmp_path)
+    new = make_gold(tmp_path / "other", article_id="second-article", qa=[], summaries=[],
+                    article=ARTICLE_TEXT.replace("Tokyo", "Osaka"))
+    staging = gold / ".harness-new-x2"
+    (staging / "new").mkdir(parents=True)
+    shutil.copytree(new / "second-article", staging / "new" / "second-article")
+    (staging / "changed" / "test-article").mkdir(parents=True)
+    summaries = (gold / "test-article" / "summaries.jsonl").read_text().splitlines(keepends=True)
+    (staging / "changed" / "test-article" / "summaries.jsonl").write_text("".join(summaries[:2]))
+    (staging / "COMMITTED").write_bytes(b"")
+    done = _harness("gold", "validate", "--gold", gold)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "ok: 2 articles, 4 QA items, 2 summaries\n"
+    assert sorted(os.listdir(gold)) == ["second-article", "test-article"]

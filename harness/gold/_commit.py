@@ -111,7 +111,7 @@ def commit(root: Path, contents: dict[str, bytes], new_ids: set[str]) -> None:
         return
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
     try:
-        _write_staged(staging, contents, new_ids)
+        _write_staged(staging, contents, new_ids, root)
     except BaseException as error:
         raise _rolled_back(root, staging, error) from None
     with _signals_held():
@@ -127,9 +127,10 @@ def commit(root: Path, contents: dict[str, bytes], new_ids: set[str]) -> None:
                                f"{error.strerror or error}; the next gold command finishes it") from None
 
 
-def _write_staged(staging: Path, contents: dict[str, bytes], new_ids: set[str]) -> None:
+def _write_staged(staging: Path, contents: dict[str, bytes], new_ids: set[str], root: Path | None = None) -> None:
     """Write and sync each file under the staging directory (new/ or changed/, or the marker
-    at the top), then sync the directories that hold them."""
+    at the top; a changed file keeps the permissions of the file in `root` it replaces), then
+    sync the directories that hold them."""
     directories = {staging}
     for rel, data in contents.items():
         part = _NEW if rel.split("/")[0] in new_ids else _CHANGED if rel != MARKER else ""
@@ -139,6 +140,8 @@ def _write_staged(staging: Path, contents: dict[str, bytes], new_ids: set[str]) 
         with open(path, "wb") as file:
             file.write(data)
             file.flush()
+            if part == _CHANGED and root is not None and (root / rel).exists():
+                os.fchmod(file.fileno(), (root / rel).stat().st_mode & 0o7777)
             os.fsync(file.fileno())
     for directory in sorted(directories, key=lambda d: -len(d.parts)):
         _fsync_dir(directory)
