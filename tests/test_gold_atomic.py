@@ -67,15 +67,15 @@ def _harness(*args, **kwargs) -> subprocess.CompletedProcess:
                           text=True, cwd=REPO, **kwargs)
 
 
-def _check_settled(gold: Path, before: dict, after: dict) -> str:
+def _check_settled(gold: Path, before: dict, after: dict) -> None:
     """Run the next command (validate); the gold set must then be exactly the old or the new one."""
     done = _harness("gold", "validate", "--gold", gold)
     assert done.returncode == 0, done.stdout + done.stderr
     now = snapshot(gold)
     hidden = [name for name in os.listdir(gold) if name.startswith(".")]
     assert hidden == [], f"left behind: {hidden}"
-    assert now in (before, after), f"half imported: {len(set(now) - set(before))} new files of {len(after) - len(before)}"
-    return "old" if now == before else "new"
+    new_files = len(set(now) - set(before))
+    assert now in (before, after), f"half imported: {new_files} new files of {len(after) - len(before)}"
 
 
 def _fresh(tmp_path: Path, name: str) -> Path:

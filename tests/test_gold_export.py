@@ -68,8 +68,8 @@ def test_the_export_of_the_shipped_gold_imports(tmp_path):
 def test_export_refuses_an_output_inside_the_gold_directory(tmp_path, where):
     gold = make_gold(tmp_path)
     before = snapshot(gold)
-    output = {"article-file": gold / "test-article" / "qa.jsonl", "new-file-in-article": gold / "test-article" / "x.json",
-              "gold-dir": gold, "link-into-gold": tmp_path / "link.json"}[where]
+    output = {"article-file": gold / "test-article" / "qa.jsonl", "gold-dir": gold,
+              "new-file-in-article": gold / "test-article" / "x.json", "link-into-gold": tmp_path / "link.json"}[where]
     if where == "link-into-gold":
         os.symlink(gold / "test-article" / "qa.jsonl", output)
     done = _harness("gold", "export", "--gold", gold, "--format", "squad", "--output", output)
@@ -82,7 +82,8 @@ def test_export_refuses_a_missing_parent_and_a_directory_without_naming_a_tempor
     gold = make_gold(tmp_path)
     missing = tmp_path / "no" / "such" / "out.json"
     done = _harness("gold", "export", "--gold", gold, "--format", "squad", "--output", missing)
-    assert done.returncode == 2 and done.stderr == f"error: cannot write {missing}: the directory {missing.parent} does not exist\n"
+    assert done.returncode == 2
+    assert done.stderr == f"error: cannot write {missing}: the directory {missing.parent} does not exist\n"
     assert not (tmp_path / "no").exists()
     directory = tmp_path / "somedir"
     directory.mkdir()

@@ -16,7 +16,7 @@ from ._write import add_qa, add_summary, known_articles
 __all__ = [
     "FORMATS", "Article", "Gold", "GoldInvalid", "ImportOptions", "Imported", "Judgment", "Migrated", "Problem",
     "QAItem", "QA_TYPES", "REASONING", "Review", "STYLES", "SUMMARY_SOURCES", "SummaryRef", "add_article",
-    "add_qa", "add_summary", "check_export_output", "export_squad", "format_problems", "gold_hash", "gold_stats", "import_dataset",
-    "import_items", "known_articles", "load_gold", "migrate_gold", "qa_dataset", "review_gold",
+    "add_qa", "add_summary", "check_export_output", "export_squad", "format_problems", "gold_hash", "gold_stats",
+    "import_dataset", "import_items", "known_articles", "load_gold", "migrate_gold", "qa_dataset", "review_gold",
     "summarization_dataset", "summarize_counts", "validate_gold",
 ]
