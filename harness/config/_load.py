@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -14,10 +13,9 @@ from pydantic import ValidationError
 from harness.backends import used_backends
 from harness.config._errors import validation_lines
 from harness.config._models import EvalConfig, config_model
-from harness.errors import HarnessError, printable
+from harness.errors import HarnessError, lone_surrogate, printable
 
 MAX_VALUES = 100_000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
@@ -56,7 +54,7 @@ def _check_values(data: Any, path: str | Path) -> None:
         if count > MAX_VALUES:
             raise HarnessError(f"{path}: config too large: more than {MAX_VALUES} values "
                                "(YAML aliases count each time they are used; cycles are not allowed)")
-        if isinstance(node, str) and _SURROGATE.search(node):
+        if isinstance(node, str) and lone_surrogate(node) is not None:
             raise HarnessError(f"{path}: the string {node[:60]!r} holds a lone surrogate escape "
                                "(\\ud800-\\udfff), which is not text")
         if isinstance(node, dict):
