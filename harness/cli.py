@@ -63,6 +63,27 @@ def _gold_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agreement(args: argparse.Namespace) -> int:
+    from harness.agreement import as_json, format_text, judge_all, measure, metric_names, read_judged
+    from harness.tasks import QAOptions
+
+    options = QAOptions()
+    if args.config is not None:
+        from harness.config import load_config
+
+        options = load_config(args.config).tasks.qa or QAOptions()
+    metrics = metric_names(_split_names(args.metrics), options.judge is not None)
+    judged = [a for a in read_judged(args.files, args.format) if args.split in ("all", a.part)]
+    if not judged:
+        print(f"error: no judged answers in split {args.split!r}", file=sys.stderr)
+        return 2
+    verdicts = judge_all(judged, options) if "judge" in metrics else None
+    results = measure(judged, options, metrics, groups=list(dict.fromkeys(args.by)), judge_verdicts=verdicts)
+    files = [str(path) for path in args.files]
+    print(json.dumps(as_json(results, files), indent=2, ensure_ascii=False) if args.json else format_text(results, files))
+    return 0
+
+
 def _print_added(items: list[dict], dry_run: bool) -> None:
     verb = "would add" if dry_run else "added"
     for item in items:
@@ -313,6 +334,25 @@ def _add_compare_parser(commands: argparse._SubParsersAction) -> None:
     compare.set_defaults(func=_compare)
 
 
+def _add_agreement_parser(commands: argparse._SubParsersAction) -> None:
+    from harness.agreement import FORMATS, GROUPS
+
+    agreement = commands.add_parser("agreement", help="how far each QA metric agrees with judged answers")
+    agreement.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    agreement.add_argument("--format", choices=list(FORMATS), default="jsonl",
+                           help="; ".join(f"{name}: {about}" for name, (_, about) in FORMATS.items()))
+    agreement.add_argument("--metrics", help="comma-separated: exact_match, f1, correct, containment, judge "
+                                             "(default: all, the judge when --config has one)")
+    agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
+                                                       "from this config")
+    agreement.add_argument("--by", action="append", default=[], choices=GROUPS,
+                           help="also break the figures down by source (system) or split (repeatable)")
+    agreement.add_argument("--split", choices=["dev", "heldout", "all"], default="all",
+                           help="only the answers of this split (the file's own, else by question hash)")
+    agreement.add_argument("--json", action="store_true", help="print one JSON object")
+    agreement.set_defaults(func=_agreement)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -320,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gold_parsers(commands)
     _add_run_parser(commands)
     _add_compare_parser(commands)
+    _add_agreement_parser(commands)
     return parser
 
 
