@@ -74,7 +74,11 @@ _ABBREVIATION = re.compile("|".join(_pattern(form) for form in sorted(ABBREVIATI
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _NUMBER_DASH = re.compile(r"(?<=\d)\s*-\s*(?=\d)")
-_KEEP = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-")  # "10x", "2nd" stay one token
+_KEEP = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-|[,;:!?()]")  # "10x", "2nd" stay one token
+_STOPS = frozenset(",;:!?()")  # punctuation kept only until titles are dropped ("Amartya Sen, a ...")
+_GLUED_CASE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\d)(?!\d*(?:st|nd|rd|th|s)\b)")
+_CITATION = re.compile(r"(?:(?<=[a-z]{2})|(?<=[)\]\u201d\"]))\d{1,2}(?=[\s.,;:!?)\]]|$)")
+_GLUED_DIGITS = re.compile(r"(?<=\d)(?=[a-z]{3,}\b)(?<!\bfold)")
 _UNIT = re.compile("|".join(rf"(?<!\w){re.escape(u)}(?!\w)" for u in sorted(UNIT_SPELLINGS, key=len, reverse=True)))
 _QUALIFIER = re.compile(r"\b(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\b")
 
@@ -92,9 +96,17 @@ class Form:
         return " ".join(self.tokens)
 
 
+def unglued(text: str) -> str:
+    """Text with glued words apart and citation marks gone ("byWilliam Wyler1" -> "by William
+    Wyler", "in2013after" -> "in 2013 after", "(1994)1" -> "(1994)")."""
+    text = _CITATION.sub("", text)
+    text = _GLUED_CASE.sub(" ", text)
+    return _GLUED_DIGITS.sub(" ", text)
+
+
 def answer_form(text: str) -> Form:
     """The canonical form of an answer (see the module doc)."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unglued(unicodedata.normalize("NFKC", text).translate(_QUOTES))
     text = _DASHES.sub("-", text)
     text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     text = re.sub(r"\bus\$|\$", " $ ", text.lower())
@@ -108,7 +120,8 @@ def answer_form(text: str) -> Form:
     text = _QUALIFIER.sub(" ", text)
     tokens = _in_years(canonical_numbers(_KEEP.findall(text)))
     tokens = [MONTHS.get(t, t) for t in tokens if t not in ARTICLES and t != "-"]
-    named = _drop_titles(tokens)
+    named = [t for t in _drop_titles(tokens) if t not in _STOPS]
+    tokens = [t for t in tokens if t not in _STOPS]
     return Form(tuple(_drop_leading(named)), qualifiers, titled=len(named) < len(tokens))
 
 
@@ -131,7 +144,7 @@ def _drop_titles(tokens: list[str]) -> list[str]:
         end = index
         while end < len(tokens) and tokens[end] in TITLES:
             end += 1
-        if end > index and end < len(tokens) and tokens[end] not in ("of", "and", "s"):
+        if end > index and end < len(tokens) and tokens[end] not in ("of", "and", "s") and tokens[end] not in _STOPS:
             index = end  # the titles go, the name stays
             continue
         kept += tokens[index:end + 1] if end > index else [tokens[index]]

@@ -46,6 +46,10 @@ SENTENCE_WORDS = 60  # an answer this long or shorter is one sentence around its
 SHORT_LIST = 6  # "China and Japan": words of a short answer that names two candidates
 EXTRA_WORDS = 4  # content words rule 10 allows beyond an accepted answer and the question
 MOST_WORDS = 0.75  # share of an accepted answer's content words that rule 11 asks for
+HEDGE_WORDS = 10  # "X or Y" is a hedge in an answer this short; in longer prose "or" is a rewording
+NEGATION_REACH = 2  # a negation this many words before an accepted answer negates it
+GLUE_WORDS = frozenset("for in on at by from with and the was is who which that as of to sang sings wrote won "
+                       "played became".split())  # run into a name by lost spaces: "Luke Bryansang"
 NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none"})
 SOURCE_WORDS = frozenset({"articl", "text", "passag", "stori", "report", "say", "state"})  # stems: "the article says"
 UNITS = frozenset(
@@ -53,7 +57,9 @@ UNITS = frozenset(
     "century centuries ton tons tonne tonnes kilogram kilograms kilometer kilometers kilometre kilometres "
     "mile miles meter meters metre metres percent dollar dollars won rubles ruble yuan euros euro".split()
 )
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"[,;/]|\band\b|\bor\b", re.IGNORECASE)  # no \s* around it: linear in spaces
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+_CLAUSE_END = re.compile(r"[,;:!?()]|\.(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,18 @@ def judge(answer: str, references: Sequence[str], question: str, abstained: bool
     for reference, gold in forms.items():
         if _equal(form, gold):
             return Verdict(True, f"equals '{reference}' (canonical form)")
-    if abstained:
+    if abstained and not _abstains_in_gold_words(form, forms):
         return Verdict(False, "abstains, but the article answers the question")
     return _beyond_equal(answer, form, forms, question)
+
+
+def _abstains_in_gold_words(form: Form, forms: dict[str, Form]) -> bool:
+    """The answer begins with an accepted answer that itself sounds like an abstention
+    ("Unknown gunmen attacked ..." for "unknown gunmen"): the words are the answer's, not a refusal."""
+    from harness.metrics._abstention import is_abstention
+
+    return any(gold.tokens and form.tokens[:len(gold.tokens)] == gold.tokens and is_abstention(reference, "\x00")
+               for reference, gold in forms.items())
 
 
 def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str) -> Verdict:
@@ -97,7 +112,11 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
     if number:
         return Verdict(False, number)
     for reference, gold in forms.items():
-        found = _contained(answer, form, reference, gold)
+        found = _contained(answer, form, reference, gold, forms)
+        if found is not None:
+            return found
+    for reference, gold in forms.items():
+        found = _short_name(answer, form, reference, gold)
         if found is not None:
             return found
     for reference, gold in forms.items():
@@ -116,17 +135,95 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
     return Verdict(False, "matches no accepted answer")
 
 
-def _contained(answer: str, form: Form, reference: str, gold: Form) -> Verdict | None:
-    """Rule 8 for one accepted answer; None when the answer does not hold it or is too long."""
+def _contained(answer: str, form: Form, reference: str, gold: Form, forms: dict[str, Form]) -> Verdict | None:
+    """Rule 8 for one accepted answer; None when the answer does not hold it, or holds it only
+    in a run of more than SENTENCE_WORDS words without a sentence break."""
     where = _find(form.tokens, gold.tokens)
-    if where is None or len(form.tokens) > SENTENCE_WORDS:
+    if where is None:
         return None
-    if _or_beside(form.tokens, where, len(gold.tokens)) and "or" not in gold.tokens:
+    place = ""
+    if len(form.tokens) > SENTENCE_WORDS:
+        if not any(_find(tokens, gold.tokens) is not None for tokens in _sentence_forms(answer)):
+            return None
+        place = " in one of its sentences"
+    negated = _negated(answer, gold)
+    if negated:
+        return Verdict(False, f"negates '{reference}' ({negated})")
+    if (len(form.tokens) <= HEDGE_WORDS and _or_beside(form.tokens, where, len(gold.tokens))
+            and "or" not in gold.tokens and not _other_side_accepted(form, where, gold, forms)):
         return Verdict(False, f"hedges between '{reference}' and another answer")
     rest = form.tokens[:where] + form.tokens[where + len(gold.tokens):]
     if len(form.tokens) <= SHORT_LIST and "and" in rest and "and" not in gold.tokens:
         return Verdict(False, f"names another candidate beside '{reference}'")
-    return Verdict(True, f"contains '{reference}'")
+    return Verdict(True, f"contains '{reference}'{place}")
+
+
+def _short_name(answer: str, form: Form, reference: str, gold: Form) -> Verdict | None:
+    """A name of three or more capitalized words given by its first and last ("Shirley Jones" for
+    "Shirley Mae Jones"), or the name that ends an accepted answer after lower-case words ("George
+    Huntington" for "the physician George Huntington"), stated in a sentence of the answer."""
+    words = reference.split()
+    capitalized = [w[:1].isupper() for w in words]
+    short = None
+    if len(gold.tokens) >= 3 and all(capitalized) and len(words) == len(gold.tokens):
+        short = (gold.tokens[0], gold.tokens[-1])
+    elif len(words) >= 3 and capitalized[-2:] == [True, True] and not capitalized[0]:
+        run = next(i for i in range(len(words) - 1, -1, -1) if not capitalized[i]) + 1
+        name = answer_form(" ".join(words[run:])).tokens
+        describes = words[run - 1].lower() not in STOP_WORDS  # "the physician X", not "the foundation of X"
+        short = name if len(name) >= 2 and describes else None
+    if short is None:
+        return None
+    short_form = Form(tuple(short), gold.qualifiers)
+    if not any(_find(answer_form(s).tokens, short) is not None and not _negated(s, short_form)
+               for s in _sentences(answer) if len(s.split()) <= SENTENCE_WORDS):
+        return None
+    return Verdict(True, f"names '{' '.join(short)}' of '{reference}'")
+
+
+def _sentences(answer: str) -> list[str]:
+    """The answer's sentences: split after . ! ? before a capital, digit or quote, and at line breaks."""
+    return [part for part in _SENTENCE_END.split(answer) if part.strip()]
+
+
+def _sentence_forms(answer: str) -> list[tuple[str, ...]]:
+    """The canonical tokens of each sentence of the answer of at most SENTENCE_WORDS words."""
+    forms = (answer_form(sentence).tokens for sentence in _sentences(answer))
+    return [tokens for tokens in forms if len(tokens) <= SENTENCE_WORDS]
+
+
+def _negated(answer: str, gold: Form) -> str | None:
+    """The negation ("not", "never", ...) that stands at most NEGATION_REACH words before the
+    accepted answer in a clause of the answer ("It was not South Korea"), unless the accepted
+    answer is itself negated or the negation reads "not only"; else None."""
+    if NEGATIONS & set(gold.tokens):
+        return None
+    for clause in _CLAUSE_END.split(answer):
+        tokens = answer_form(clause).tokens if clause.strip() else ()
+        where = _find(tokens, gold.tokens)
+        while where is not None:
+            before = tokens[max(0, where - NEGATION_REACH):where]
+            said = [t for t in before if t in NEGATIONS]
+            if said and tokens[where:where + 1] != ("only",) and "only" not in before:
+                return f"'{said[-1]}' before it"
+            rest = _find(tokens[where + 1:], gold.tokens)
+            where = None if rest is None else where + 1 + rest
+    return None
+
+
+def _other_side_accepted(form: Form, where: int, gold: Form, forms: dict[str, Form]) -> bool:
+    """The words joined to the accepted answer by "or" are another accepted answer, or part of
+    one ("hectogon or hecatontagon", "the uvea or uveal tract")."""
+    after = form.tokens[where + len(gold.tokens):]
+    before = form.tokens[:where]
+    sides = []
+    if "or" in after[:3]:
+        sides.append(after[after.index("or") + 1:][:3])
+    if "or" in before[-3:]:
+        sides.append(before[:len(before) - 1 - before[::-1].index("or")][-3:])
+    others = [other for other in forms.values() if other is not gold]
+    return any(side and any(_find(other.tokens, side[:1]) is not None or set(side) & set(other.tokens)
+                            for other in others) for side in sides)
 
 
 def _polarity(text: str) -> str | None:
@@ -135,7 +232,15 @@ def _polarity(text: str) -> str | None:
     return words[0] if words and words[0] in ("yes", "no") else None
 
 
+def _both_polarities(text: str) -> bool:
+    """"Yes and no.", "yes or no": the answer gives both."""
+    words = re.findall(r"[^\W_]+", text.lower())[:3]
+    return "yes" in words and "no" in words
+
+
 def _yes_no(answer: str, gold: str, question: str, abstained: bool) -> Verdict:
+    if _both_polarities(answer):
+        return Verdict(False, "answers both 'yes' and 'no' to a yes/no question")
     said = _polarity(answer)
     if said is not None:
         return Verdict(said == _polarity(gold), f"answers '{said}' to a yes/no question")
@@ -159,20 +264,29 @@ def _conflicting(form: Form, gold: Form) -> bool:
 
 
 def _guess_list(answer: str, forms: dict[str, Form]) -> bool:
-    """Three or more short items ("Moscow, Beijing, Vladivostok") where no accepted answer is a list."""
+    """Three or more short items ("Moscow, Beijing, Vladivostok"), or four or more and a longer
+    last part that holds no accepted answer ("..., all of them countries Kim has courted"), where
+    no accepted answer is a list and at most one item holds an accepted answer."""
     parts = [p for p in _LIST_SEPARATOR.split(answer) if p.strip()]
-    short = all(len(p.split()) <= 4 for p in parts)
-    return len(parts) >= 3 and short and not any(len(_LIST_SEPARATOR.split(r)) >= 3 for r in forms)
+    short = [len(p.split()) <= 4 for p in parts]
+    tail = not short[-1] if parts else False
+    if sum(short) < 3 + tail or not all(short[:-1]) or any(len(_LIST_SEPARATOR.split(r)) >= 3 for r in forms):
+        return False
+    hits = [any(_find(answer_form(p).tokens, gold.tokens) is not None for gold in forms.values()) for p in parts]
+    return sum(hits) <= 1 and not (tail and hits[-1])
 
 
 def _number_mismatch(form: Form, forms: dict[str, Form], asked: Form) -> str | None:
-    """Why the answer's numbers are not the gold's (none of them, or another unit), or None."""
+    """Why the answer's numbers are not the gold's (none of them, or another unit), or None.
+    Each accepted answer is checked on its own: one whose numbers of a kind the answer gives, or
+    one with no number of that kind, leaves the answer to the later rules."""
     every = set(numbers_in(form.tokens))
     given = [n for n in numbers_in(form.tokens) if n not in numbers_in(asked.tokens)]
     for kind in (is_year, lambda n: not is_year(n)):
-        wanted = {n for gold in forms.values() for n in numbers_in(gold.tokens) if kind(n)}
+        per_gold = [{n for n in numbers_in(gold.tokens) if kind(n)} for gold in forms.values()]
         said = [n for n in given if kind(n)]
-        if wanted and said and not wanted & every:
+        if said and per_gold and all(wanted and not wanted & every for wanted in per_gold):
+            wanted = set().union(*per_gold)
             return f"gives {', '.join(said)} where the article says {', '.join(sorted(wanted))}"
     gold_units = {(n, u) for gold in forms.values() for n, u in _units(gold.tokens).items()}
     for number, unit in _units(form.tokens).items():
@@ -189,9 +303,20 @@ def _units(tokens: Sequence[str]) -> dict[str, str]:
 
 
 def _find(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
-    """Where `phrase` starts as a run of whole tokens of `tokens`, or None."""
+    """Where `phrase` starts as a run of whole tokens of `tokens`, or None. Its last word may
+    run into one of GLUE_WORDS where a space was lost ("luke bryansang" holds "luke bryan")."""
     width = len(phrase)
-    return next((i for i in range(len(tokens) - width + 1) if width and tokens[i:i + width] == phrase), None)
+    if not width:
+        return None
+    head, last = phrase[:-1], phrase[-1]
+    for i in range(len(tokens) - width + 1):
+        if tokens[i] != phrase[0] and width > 1:
+            continue
+        end = tokens[i + width - 1]
+        if tokens[i:i + width - 1] == head and (end == last or (
+                len(last) >= 3 and end.startswith(last) and end[len(last):] in GLUE_WORDS)):
+            return i
+    return None
 
 
 def _or_beside(tokens: tuple[str, ...], start: int, width: int) -> bool:
