@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
-from harness.metrics._numbers import canonical_numbers, number_value
+from harness.metrics._numbers import MAX_DIGITS, canonical_numbers, number_value
 
 # Written form (matched case-sensitively, as a whole word) -> what it stands for.
 ABBREVIATIONS: dict[str, str] = {
@@ -74,7 +74,13 @@ _ABBREVIATION = re.compile("|".join(_pattern(form) for form in sorted(ABBREVIATI
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _NUMBER_DASH = re.compile(r"(?<=\d)\s*-\s*(?=\d)")
-_KEEP = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-|[,;:!?()]")  # "10x", "2nd" stay one token
+_KEEP = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+|\^-?\d+)(?![\w.])|\d+(?:/\d+)+|\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-"
+                   r"|[,;:!?()]")  # "10x", "2nd" stay one token
+_SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b",
+                              "0123456789-")
+_POWER = re.compile("(?<=\\d)[\u207b]?[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+")
+_FRACTION = re.compile("(\\d*)([\u00bc-\u00be\u2150-\u215e])")
+_BRACKETED = re.compile(r"\[\d{1,3}\]")
 _STOPS = frozenset(",;:!?()")  # punctuation kept only until titles are dropped ("Amartya Sen, a ...")
 _GLUED_CASE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\d)(?!\d*(?:st|nd|rd|th|s)\b)")
 _CITATION = re.compile(r"(?:(?<=[a-z]{2})|(?<=[)\]\u201d\"]))\d{1,2}(?=[\s.,;:!?)\]]|$)")
@@ -104,9 +110,30 @@ def unglued(text: str) -> str:
     return _GLUED_DIGITS.sub(" ", text)
 
 
+def _plain(text: str) -> str:
+    """Powers and vulgar fractions in words NFKC keeps apart ("10\u2074" -> "10^4", "1\u00bd" ->
+    "1 1/2"), then NFKC, accents dropped ("Rodr\u00edguez" -> "Rodriguez"), bracketed citation
+    marks dropped ("Gardner[4]")."""
+    text = _POWER.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), text)
+    text = _FRACTION.sub(lambda m: _vulgar(m.group(1), m.group(2)), text)
+    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKC", "".join(c for c in text if not unicodedata.combining(c)))
+    return _BRACKETED.sub("", text)
+
+
+def _vulgar(whole: str, char: str) -> str:
+    """"1" and "\u00bd" -> "1.5"; a fraction that is no finite decimal stays a fraction ("1/3")."""
+    fraction = unicodedata.numeric(char)
+    if fraction * 8 != int(fraction * 8):
+        written = unicodedata.normalize("NFKC", char).replace("\u2044", "/")
+        return f"{whole} {written}" if whole else written
+    value = Decimal(whole or 0) + Decimal(str(fraction))
+    return format(value.normalize(), "f")
+
+
 def answer_form(text: str) -> Form:
     """The canonical form of an answer (see the module doc)."""
-    text = unglued(unicodedata.normalize("NFKC", text).translate(_QUOTES))
+    text = unglued(_plain(text).translate(_QUOTES))
     text = _DASHES.sub("-", text)
     text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     text = re.sub(r"\bus\$|\$", " $ ", text.lower())
@@ -115,7 +142,7 @@ def answer_form(text: str) -> Form:
     text = _UNIT.sub(lambda m: UNIT_SPELLINGS[m.group(0)], text.replace("%", " percent"))
     text = re.sub(r"\b(a|one) (year|month) and a half\b", r"1.5 \2s", text)
     text = _NUMBER_DASH.sub(" - ", text)
-    text = re.sub(r"(?<=[^\W\d_])-(?=\w)|(?<=\d)-(?=[^\W\d_])", " ", text)  # Jong-il, 10-fold
+    text = re.sub(r"(?<=[^\W\d_])(?<!\de)-(?=\w)|(?<=\d)-(?=[^\W\d_])", " ", text)  # Jong-il, 10-fold; not 1e-3
     qualifiers = frozenset(q for q in (QUALIFIERS[m] for m in _QUALIFIER.findall(text)) if q)
     text = _QUALIFIER.sub(" ", text)
     tokens = _in_years(canonical_numbers(_KEEP.findall(text)))
@@ -131,7 +158,9 @@ def _in_years(tokens: list[str]) -> list[str]:
     for index in range(len(out) - 1):
         value = number_value(out[index])
         if value is not None and out[index + 1] in ("month", "months"):
-            years = (value / 12).quantize(Decimal("0.000001")).normalize()
+            with localcontext() as context:
+                context.prec = 4 * MAX_DIGITS
+                years = (value / 12).quantize(Decimal("0.000001")).normalize()
             out[index], out[index + 1] = format(years, "f"), "years"
     return out
 

@@ -33,33 +33,28 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from harness.metrics._answer_forms import Form, answer_form
+from harness.metrics._correct_prose import NEGATIONS, SENTENCE_WORDS, find as _find, glued_contains, negated as _negated, \
+    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, content as _content, stem as _stem
 from harness.metrics._numbers import is_year, number_value, numbers_in
 from harness.text import STOP_WORDS
 
-SENTENCE_WORDS = 60  # an answer this long or shorter is one sentence around its answer
 SHORT_LIST = 6  # "China and Japan": words of a short answer that names two candidates
 EXTRA_WORDS = 4  # content words rule 10 allows beyond an accepted answer and the question
 MOST_WORDS = 0.75  # share of an accepted answer's content words that rule 11 asks for
 HEDGE_WORDS = 10  # "X or Y" is a hedge in an answer this short; in longer prose "or" is a rewording
-NEGATION_REACH = 2  # a negation this many words before an accepted answer negates it
-GLUE_WORDS = frozenset("for in on at by from with and the was is who which that as of to sang sings wrote won "
-                       "played became".split())  # run into a name by lost spaces: "Luke Bryansang"
-NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none"})
 SOURCE_WORDS = frozenset({"articl", "text", "passag", "stori", "report", "say", "state"})  # stems: "the article says"
 UNITS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
     "century centuries ton tons tonne tonnes kilogram kilograms kilometer kilometers kilometre kilometres "
     "mile miles meter meters metre metres percent dollar dollars won rubles ruble yuan euros euro".split()
 )
+_PARENTHESIS = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
 _LIST_SEPARATOR = re.compile(r"[,;/]|\band\b|\bor\b", re.IGNORECASE)  # no \s* around it: linear in spaces
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
-_CLAUSE_END = re.compile(r"[,;:!?()]|\.(?:\s|$)")
 
 
 @dataclass(frozen=True)
@@ -85,13 +80,23 @@ def judge(answer: str, references: Sequence[str], question: str, abstained: bool
         return Verdict(False, "empty answer")
     if _polarity(references[0]) is not None:
         return _yes_no(answer, references[0], question, abstained)
-    forms = {reference: answer_form(reference) for reference in references}
+    forms = {reference: answer_form(reference) for reference in _with_parts(references)}
     for reference, gold in forms.items():
         if _equal(form, gold):
             return Verdict(True, f"equals '{reference}' (canonical form)")
     if abstained and not _abstains_in_gold_words(form, forms):
         return Verdict(False, "abstains, but the article answers the question")
     return _beyond_equal(answer, form, forms, question)
+
+
+def _with_parts(references: Sequence[str]) -> list[str]:
+    """The accepted answers, and for one written "X (Y)" ("adenosine diphosphate (ADP)") X and Y too."""
+    out = list(references)
+    for reference in references:
+        match = _PARENTHESIS.match(reference)
+        if match:
+            out += [part for part in match.groups() if part.strip() and part not in out]
+    return out
 
 
 def _abstains_in_gold_words(form: Form, forms: dict[str, Form]) -> bool:
@@ -116,9 +121,9 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
         if found is not None:
             return found
     for reference, gold in forms.items():
-        found = _short_name(answer, form, reference, gold)
+        found = _short_name(answer, reference, gold)
         if found is not None:
-            return found
+            return Verdict(True, found)
     for reference, gold in forms.items():
         if form.titled and len(form.tokens) <= 2 and set(form.tokens) < set(gold.tokens):
             return Verdict(True, f"a title and part of the name '{reference}'")
@@ -132,6 +137,12 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
         if (len(wanted) >= 3 and len(wanted & said) >= MOST_WORDS * len(wanted)
                 and wanted & NEGATIONS == said & NEGATIONS and len(form.tokens) <= len(gold.tokens) + 3):
             return Verdict(True, f"has most content words of '{reference}'")
+    for rule in (lambda r, g: glued_contains(answer, form, r, g),
+                 lambda r, g: sentence_recall(answer, r, g, _content(asked.tokens))):
+        for reference, gold in forms.items():
+            found = rule(reference, gold)
+            if found is not None:
+                return Verdict(True, found)
     return Verdict(False, "matches no accepted answer")
 
 
@@ -158,57 +169,12 @@ def _contained(answer: str, form: Form, reference: str, gold: Form, forms: dict[
     return Verdict(True, f"contains '{reference}'{place}")
 
 
-def _short_name(answer: str, form: Form, reference: str, gold: Form) -> Verdict | None:
-    """A name of three or more capitalized words given by its first and last ("Shirley Jones" for
-    "Shirley Mae Jones"), or the name that ends an accepted answer after lower-case words ("George
-    Huntington" for "the physician George Huntington"), stated in a sentence of the answer."""
-    words = reference.split()
-    capitalized = [w[:1].isupper() for w in words]
-    short = None
-    if len(gold.tokens) >= 3 and all(capitalized) and len(words) == len(gold.tokens):
-        short = (gold.tokens[0], gold.tokens[-1])
-    elif len(words) >= 3 and capitalized[-2:] == [True, True] and not capitalized[0]:
-        run = next(i for i in range(len(words) - 1, -1, -1) if not capitalized[i]) + 1
-        name = answer_form(" ".join(words[run:])).tokens
-        describes = words[run - 1].lower() not in STOP_WORDS  # "the physician X", not "the foundation of X"
-        short = name if len(name) >= 2 and describes else None
-    if short is None:
-        return None
-    short_form = Form(tuple(short), gold.qualifiers)
-    if not any(_find(answer_form(s).tokens, short) is not None and not _negated(s, short_form)
-               for s in _sentences(answer) if len(s.split()) <= SENTENCE_WORDS):
-        return None
-    return Verdict(True, f"names '{' '.join(short)}' of '{reference}'")
 
 
-def _sentences(answer: str) -> list[str]:
-    """The answer's sentences: split after . ! ? before a capital, digit or quote, and at line breaks."""
-    return [part for part in _SENTENCE_END.split(answer) if part.strip()]
 
 
-def _sentence_forms(answer: str) -> list[tuple[str, ...]]:
-    """The canonical tokens of each sentence of the answer of at most SENTENCE_WORDS words."""
-    forms = (answer_form(sentence).tokens for sentence in _sentences(answer))
-    return [tokens for tokens in forms if len(tokens) <= SENTENCE_WORDS]
 
 
-def _negated(answer: str, gold: Form) -> str | None:
-    """The negation ("not", "never", ...) that stands at most NEGATION_REACH words before the
-    accepted answer in a clause of the answer ("It was not South Korea"), unless the accepted
-    answer is itself negated or the negation reads "not only"; else None."""
-    if NEGATIONS & set(gold.tokens):
-        return None
-    for clause in _CLAUSE_END.split(answer):
-        tokens = answer_form(clause).tokens if clause.strip() else ()
-        where = _find(tokens, gold.tokens)
-        while where is not None:
-            before = tokens[max(0, where - NEGATION_REACH):where]
-            said = [t for t in before if t in NEGATIONS]
-            if said and tokens[where:where + 1] != ("only",) and "only" not in before:
-                return f"'{said[-1]}' before it"
-            rest = _find(tokens[where + 1:], gold.tokens)
-            where = None if rest is None else where + 1 + rest
-    return None
 
 
 def _other_side_accepted(form: Form, where: int, gold: Form, forms: dict[str, Form]) -> bool:
@@ -302,21 +268,6 @@ def _units(tokens: Sequence[str]) -> dict[str, str]:
             if number_value(a) is not None and b in UNITS}
 
 
-def _find(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
-    """Where `phrase` starts as a run of whole tokens of `tokens`, or None. Its last word may
-    run into one of GLUE_WORDS where a space was lost ("luke bryansang" holds "luke bryan")."""
-    width = len(phrase)
-    if not width:
-        return None
-    head, last = phrase[:-1], phrase[-1]
-    for i in range(len(tokens) - width + 1):
-        if tokens[i] != phrase[0] and width > 1:
-            continue
-        end = tokens[i + width - 1]
-        if tokens[i:i + width - 1] == head and (end == last or (
-                len(last) >= 3 and end.startswith(last) and end[len(last):] in GLUE_WORDS)):
-            return i
-    return None
 
 
 def _or_beside(tokens: tuple[str, ...], start: int, width: int) -> bool:
@@ -332,20 +283,3 @@ def _within(tokens: Sequence[str], wanted: set[str], width: int) -> bool:
         if stem in wanted and wanted <= set(stems[start:start + width]):
             return True
     return False
-
-
-def _content(tokens: Sequence[str]) -> set[str]:
-    """Stems of the words that carry meaning; negations count ("not certain" is not "certain")."""
-    return {_stem(t) for t in tokens if t not in STOP_WORDS or t in NEGATIONS}
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    return _stemmer().stem(word)
-
-
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem import porter
-
-    return porter.PorterStemmer()
