@@ -178,8 +178,8 @@ def _contained(answer: str, form: Form, reference: str, gold: Form, forms: dict[
 
 
 def _other_side_accepted(form: Form, where: int, gold: Form, forms: dict[str, Form]) -> bool:
-    """The words joined to the accepted answer by "or" are another accepted answer, or part of
-    one ("hectogon or hecatontagon", "the uvea or uveal tract")."""
+    """The words joined to the accepted answer by "or" begin or end with another accepted answer
+    ("hectogon or hecatontagon")."""
     after = form.tokens[where + len(gold.tokens):]
     before = form.tokens[:where]
     sides = []
@@ -187,9 +187,8 @@ def _other_side_accepted(form: Form, where: int, gold: Form, forms: dict[str, Fo
         sides.append(after[after.index("or") + 1:][:3])
     if "or" in before[-3:]:
         sides.append(before[:len(before) - 1 - before[::-1].index("or")][-3:])
-    others = [other for other in forms.values() if other is not gold]
-    return any(side and any(_find(other.tokens, side[:1]) is not None or set(side) & set(other.tokens)
-                            for other in others) for side in sides)
+    others = [other.tokens for other in forms.values() if other is not gold and other.tokens]
+    return any(side[:len(other)] == other or side[-len(other):] == other for side in sides for other in others)
 
 
 def _polarity(text: str) -> str | None:

@@ -125,14 +125,15 @@ def glued_contains(answer: str, form: Form, reference: str, gold: Form) -> str |
 def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) -> str | None:
     """One of the answer's first two sentences holds, within the accepted answer's length and
     WINDOW_EXTRA more words, at least RECALL of its content words besides the question's (two at
-    least; the words before a modifier such as "of ..." among them), every number and month of it,
+    least; the last one before a modifier such as "of ...", its head noun, among them), every number and month of it,
     and the same negations."""
     wanted = content(gold.tokens) - asked
     needed = {t for t in gold.tokens if t[:1].isdigit() or t in _MONTHS}
     if len(wanted) < 2:
         return None
-    cut = next((i for i, t in enumerate(gold.tokens) if i and t in _MODIFIER_START), None)
-    head = content(gold.tokens[:cut]) - asked if cut is not None else set()  # "the foundation" of "... of North Korea"
+    cut = next((i for i, t in enumerate(gold.tokens) if i and t in _MODIFIER_START), len(gold.tokens))
+    nouns = [stem(t) for t in gold.tokens[:cut] if t not in STOP_WORDS or t in NEGATIONS]
+    head = set(nouns[-1:]) & wanted  # "foundation" of "the foundation of North Korea", "researcher" of "a South Korean researcher"
     for sentence in sentences(answer)[:2]:
         tokens = answer_form(sentence).tokens
         if len(tokens) > SENTENCE_WORDS or not needed <= set(tokens):
