@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from harness.metrics._answer_forms import Form, answer_form
 from harness.metrics._correct_prose import NEGATIONS, SENTENCE_WORDS, find as _find, glued_contains, negated as _negated, \
-    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, content as _content, stem as _stem
+    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, year_of_date, content as _content, stem as _stem
 from harness.metrics._numbers import is_year, number_value, numbers_in
 from harness.text import STOP_WORDS
 
@@ -137,7 +137,7 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
         if (len(wanted) >= 3 and len(wanted & said) >= MOST_WORDS * len(wanted)
                 and wanted & NEGATIONS == said & NEGATIONS and len(form.tokens) <= len(gold.tokens) + 3):
             return Verdict(True, f"has most content words of '{reference}'")
-    for rule in (lambda r, g: glued_contains(answer, form, r, g),
+    for rule in (lambda r, g: glued_contains(answer, form, r, g), lambda r, g: year_of_date(answer, r, g),
                  lambda r, g: sentence_recall(answer, r, g, _content(asked.tokens))):
         for reference, gold in forms.items():
             found = rule(reference, gold)
@@ -192,9 +192,13 @@ def _other_side_accepted(form: Form, where: int, gold: Form, forms: dict[str, Fo
 
 
 def _polarity(text: str) -> str | None:
-    """"yes" or "no" when the text begins with one (Yes, he does / No.), else None."""
+    """"yes" or "no" when the text begins with one (Yes, he does / No.), or is at most three words
+    holding one ("Typically, no"), else None."""
     words = re.findall(r"[^\W_]+", text.lower())
-    return words[0] if words and words[0] in ("yes", "no") else None
+    if words and words[0] in ("yes", "no"):
+        return words[0]
+    said = [w for w in words if w in ("yes", "no")] if len(words) <= 3 else []
+    return said[0] if len(set(said)) == 1 else None
 
 
 def _both_polarities(text: str) -> bool:

@@ -20,16 +20,23 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
 WINDOW_EXTRA = 1  # the words of rule sentence_recall stand within the accepted answer's length and this many more
 RECALL = 0.66  # share of an accepted answer's content words one sentence of the answer must hold
 _MODIFIER_START = frozenset("of for in from with to on at by".split())
+_SUFFIXES = frozenset("jr sr ii iii iv v".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _LOST_SPACES = re.compile(r"[a-z]{2}[A-Z][a-z]|[a-z]{2}\d{1,2}(?:[\s.,;]|$)")
 _CLAUSE_END = re.compile(r"[,;:!?()]|\.(?:\s|$)")
+
+
+def _no_suffix(words: list[str]) -> list[str]:
+    """A name without a generational suffix ("Robert Gillespie Adamson IV" -> ... "Adamson")."""
+    return words[:-1] if len(words) > 2 and words[-1].strip(".,").lower() in _SUFFIXES else words
 
 
 def short_name(answer: str, reference: str, gold: Form) -> str | None:
     """A name of three or more capitalized words given by its first and last ("Shirley Jones" for
     "Shirley Mae Jones"), or the name that ends an accepted answer after lower-case words ("George
     Huntington" for "the physician George Huntington"), stated in a sentence of the answer."""
-    words = reference.split()
+    words = _no_suffix(reference.split())
+    gold = answer_form(" ".join(words))
     capitalized = [w[:1].isupper() for w in words]
     short = None
     if len(gold.tokens) >= 3 and all(capitalized) and len(words) == len(gold.tokens):
@@ -146,4 +153,21 @@ def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) ->
         held = max((len(w) for w in windows if head <= w), default=0)
         if held >= 2 and held >= RECALL * len(wanted):
             return f"has {held} of {len(wanted)} content words of '{reference}' together in a sentence"
+    return None
+
+
+def year_of_date(answer: str, reference: str, gold: Form) -> str | None:
+    """An accepted answer that is a date with one year ("6 January 793", "September 1999") and an
+    answer sentence that gives that year, with no other month and no other day beside a month."""
+    years = [t for t in gold.tokens if len(t) == 4 and t.isdigit() and 1000 <= int(t) <= 2999]
+    months = {t for t in gold.tokens if t in _MONTHS}
+    if len(years) != 1 or len(gold.tokens) < 2:
+        return None
+    for tokens in sentence_forms(answer)[:2]:
+        if years[0] not in tokens or not {t for t in tokens if t in _MONTHS} <= months:
+            continue
+        days = {tokens[i + d] for i, t in enumerate(tokens) if t in _MONTHS for d in (-1, 1)
+                if 0 <= i + d < len(tokens) and tokens[i + d].isdigit() and len(tokens[i + d]) <= 2}
+        if days <= set(gold.tokens):
+            return f"gives the year of '{reference}'"
     return None
