@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from harness.metrics._answer_forms import Form, answer_form
 from harness.metrics._correct_prose import NEGATIONS, SENTENCE_WORDS, find as _find, glued_contains, negated as _negated, \
-    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, year_of_date, content as _content, stem as _stem
+    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, stem_contains, year_of_date, content as _content, stem as _stem
 from harness.metrics._numbers import is_year, number_value, numbers_in
 from harness.text import STOP_WORDS
 
@@ -53,6 +53,7 @@ UNITS = frozenset(
     "century centuries ton tons tonne tonnes kilogram kilograms kilometer kilometers kilometre kilometres "
     "mile miles meter meters metre metres percent dollar dollars won rubles ruble yuan euros euro".split()
 )
+_PLACE = re.compile(r"^([A-Z][^,()]*), ([A-Z][^,()]*)$")  # "Munich, Bavaria"
 _PARENTHESIS = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
 _LIST_SEPARATOR = re.compile(r"[,;/]|\band\b|\bor\b", re.IGNORECASE)  # no \s* around it: linear in spaces
 
@@ -90,10 +91,11 @@ def judge(answer: str, references: Sequence[str], question: str, abstained: bool
 
 
 def _with_parts(references: Sequence[str]) -> list[str]:
-    """The accepted answers, and for one written "X (Y)" ("adenosine diphosphate (ADP)") X and Y too."""
+    """The accepted answers, and for one written "X (Y)" ("adenosine diphosphate (ADP)") or "X, Y"
+    of two capitalized names ("Munich, Bavaria") X and Y too."""
     out = list(references)
     for reference in references:
-        match = _PARENTHESIS.match(reference)
+        match = _PARENTHESIS.match(reference) or _PLACE.match(reference)
         if match:
             out += [part for part in match.groups() if part.strip() and part not in out]
     return out
@@ -137,7 +139,8 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
         if (len(wanted) >= 3 and len(wanted & said) >= MOST_WORDS * len(wanted)
                 and wanted & NEGATIONS == said & NEGATIONS and len(form.tokens) <= len(gold.tokens) + 3):
             return Verdict(True, f"has most content words of '{reference}'")
-    for rule in (lambda r, g: glued_contains(answer, form, r, g), lambda r, g: year_of_date(answer, r, g),
+    for rule in (lambda r, g: stem_contains(answer, r, g), lambda r, g: glued_contains(answer, form, r, g),
+                 lambda r, g: year_of_date(answer, r, g),
                  lambda r, g: sentence_recall(answer, r, g, _content(asked.tokens))):
         for reference, gold in forms.items():
             found = rule(reference, gold)

@@ -157,12 +157,13 @@ def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) ->
 
 
 def year_of_date(answer: str, reference: str, gold: Form) -> str | None:
-    """An accepted answer that is a date with one year ("6 January 793", "September 1999") and an
-    answer sentence that gives that year, with no other month and no other day beside a month."""
+    """An accepted answer that is a full date ("6 January 793", "August 5, 1937") and an answer
+    sentence that gives its year, with no other month and no other day beside a month."""
     years = [t for t in gold.tokens if len(t) == 4 and t.isdigit() and 1000 <= int(t) <= 2999]
     months = {t for t in gold.tokens if t in _MONTHS}
-    if len(years) != 1 or len(gold.tokens) < 2:
-        return None
+    days = [t for t in gold.tokens if t.isdigit() and len(t) <= 2]
+    if len(years) != 1 or len(months) != 1 or len(days) != 1 or len(gold.tokens) != 3:
+        return None  # only a full date: day, month and year
     for tokens in sentence_forms(answer)[:2]:
         if years[0] not in tokens or not {t for t in tokens if t in _MONTHS} <= months:
             continue
@@ -170,4 +171,18 @@ def year_of_date(answer: str, reference: str, gold: Form) -> str | None:
                 if 0 <= i + d < len(tokens) and tokens[i + d].isdigit() and len(tokens[i + d]) <= 2}
         if days <= set(gold.tokens):
             return f"gives the year of '{reference}'"
+    return None
+
+
+def stem_contains(answer: str, reference: str, gold: Form) -> str | None:
+    """A sentence of the answer holds the accepted answer word for word once words are stemmed
+    ("an emperor" for "emperors"), not negated."""
+    wanted = tuple(stem(t) for t in gold.tokens)
+    if not content(gold.tokens):
+        return None
+    for sentence in sentences(answer):
+        tokens = answer_form(sentence).tokens
+        if len(tokens) <= SENTENCE_WORDS and find(tuple(stem(t) for t in tokens), wanted) is not None \
+                and not negated(sentence, gold):
+            return f"contains '{reference}' in other word forms"
     return None
