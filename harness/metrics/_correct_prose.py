@@ -23,7 +23,7 @@ _MODIFIER_START = frozenset("of for in from with to on at by".split())
 _SUFFIXES = frozenset("jr sr ii iii iv v".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _LOST_SPACES = re.compile(r"[a-z]{2}[A-Z][a-z]|[a-z]{2}\d{1,2}(?:[\s.,;]|$)")
-_CLAUSE_END = re.compile(r"[,;:!?()]|\.(?:\s|$)")
+_CLAUSE_END = re.compile(r",(?!\d)|[;:!?()]|\.(?:\s|$)")
 
 
 def _no_suffix(words: list[str]) -> list[str]:

@@ -63,7 +63,7 @@ def _power(token: str) -> Decimal | None:
         context.prec = 4 * MAX_DIGITS
         if match.group(2) == "e":
             value = base.scaleb(-exponent if sign else exponent)
-        elif base.is_zero() and sign:
+        elif base.is_zero():
             return None
         else:
             value = base ** (-exponent if sign else exponent)

@@ -1,6 +1,7 @@
 """How far each QA metric agrees with a person (`harness gold agreement`): the human-judged
 answers of the gold set (gold/<article>/judgments.jsonl) are replayed through the QA task's
-scoring (and a configured model judge), and each metric's verdict is compared with the label.
+scoring (harness.agreement.score_answer, as `harness agreement` does) and a configured model
+judge, and each metric's verdict is compared with the label.
 
 A metric's verdict on one answer: exact_match = 1, f1 >= F1_THRESHOLD, correct = 1, a judge
 says CORRECT. Reported per metric: agreement (share of answers where verdict = label), Cohen's
@@ -96,15 +97,14 @@ def agreement(judgments: Sequence[Any], items: Sequence[Any], options: Any,
               judge_verdicts: Sequence[Any] | None = None) -> list[MetricAgreement]:
     """Each metric's agreement with the labels; `items` are the judged answers' QA items, in
     order, and `judge_verdicts` a model judge's verdicts on them, if any."""
-    from harness.tasks.qa import QATask
+    from harness.agreement import score_answer
 
-    task = QATask()
     options = options.model_copy(update={"metrics": ["exact_match", "f1", "correct"], "judge": None})
     results = {name: MetricAgreement(name) for name in VERDICTS}
     if judge_verdicts is not None:
         results["judge"] = MetricAgreement("judge")
     for index, (judged, item) in enumerate(zip(judgments, items)):
-        scored = task.score(item, judged.prediction, options)
+        scored = score_answer(item, judged.prediction, options)
         rules = scored.extra.get("reasons", {})
         for name, decide in VERDICTS.items():
             results[name].add(judged, decide(scored.scores), rules.get(name, f"answer {scored.answer!r}"))
