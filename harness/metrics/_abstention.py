@@ -67,6 +67,13 @@ _GOES_ON = re.compile(r"[,;:]?\s+(?:but|however|although|though|yet|except)\b|\b
                       re.IGNORECASE)
 
 
+def _conceded(text: str, end: int) -> bool:
+    """A concession ("though", "but", ...) with words before it in the sentence that ends at `end`."""
+    start = max(text.rfind(".", 0, end), text.rfind(";", 0, end)) + 1
+    concession = _CONCEDES.search(text, start, end)
+    return concession is not None and bool(text[start:concession.start()].strip(" ,"))
+
+
 def is_abstention(answer: str, abstain_phrase: str) -> bool:
     """Whether an extracted answer abstains (see the module doc)."""
     if says_abstain_phrase(answer, abstain_phrase):
@@ -75,8 +82,6 @@ def is_abstention(answer: str, abstain_phrase: str) -> bool:
     match = _PATTERN.match(text)
     if match is None:
         match = _MISSING.search(text)
-        start = max(text.rfind(".", 0, match.start()), text.rfind(";", 0, match.start())) + 1
-        concession = _CONCEDES.search(text, start, match.start()) if match is not None and start < match.start() else None
-        if concession is not None and text[start:concession.start()].strip(" ,"):
+        if match is not None and _conceded(text, match.start()):
             return False  # "More than 2,000 tons, though the exact figure is not given": an answer
     return bool(match) and not _GOES_ON.search(text, match.end())
