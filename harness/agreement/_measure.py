@@ -4,7 +4,11 @@ and by group (source or split)."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +18,8 @@ from harness.agreement._stats import Confusion, agreement_interval, confusion
 from harness.errors import HarnessError
 
 GROUPS = ("source", "split")
+PROCESSES = 4  # worker processes that score a large file
+PARALLEL_FROM = 2000  # answers from which the scoring is shared among processes
 DEFAULT_METRICS = (*QA_METRICS, *BASELINES)
 
 
@@ -55,17 +61,37 @@ def measure(judged: Sequence[Any], options: Any, metrics: Sequence[str] | None =
     scoring = options.model_copy(update={"metrics": [m for m in QA_METRICS if m in rule_based] or ["exact_match"],
                                          "judge": None})
     table: dict[str, list[tuple[bool, str]]] = {}
-    for index, answer in enumerate(judged):
-        scored = score_answer(qa_item(answer.question, answer.references, answer.id or f"judged-{index}"),
-                              answer.prediction, scoring)
-        for name, decided in verdicts(scored, answer.references, rule_based).items():
-            table.setdefault(name, []).append(decided)
+    work = [(a.question, a.references, a.id or f"judged-{i}", a.prediction) for i, a in enumerate(judged)]
+    for index, decided in enumerate(_score_all(work, scoring, rule_based)):
+        for name, verdict in decided.items():
+            table.setdefault(name, []).append(verdict)
         if judge_verdicts is not None and "judge" in names:
             table.setdefault("judge", []).append((judge_verdicts[index].correct, judge_verdicts[index].rule))
     labels = [a.label for a in judged]
     clusters = [a.question for a in judged]
     order = [NAMES.get(m, m) for m in names]
     return [_result(name, table[name], judged, labels, clusters, groups, resamples) for name in order]
+
+
+def _score_chunk(chunk: list[tuple], options: Any, metrics: tuple[str, ...]) -> list[dict[str, tuple[bool, str]]]:
+    return [verdicts(score_answer(qa_item(question, references, id), prediction, options), references, metrics)
+            for question, references, id, prediction in chunk]
+
+
+def _score_all(work: list[tuple], options: Any, metrics: tuple[str, ...]) -> list[dict[str, tuple[bool, str]]]:
+    """Every answer's verdicts, in order; a large file is scored in chunks by up to PROCESSES
+    worker processes (the verdicts do not depend on how the work is cut)."""
+    workers = min(PROCESSES, os.cpu_count() or 1)
+    if len(work) < PARALLEL_FROM or workers < 2:
+        return _score_chunk(work, options, metrics)
+    size = -(-len(work) // (4 * workers))
+    chunks = [work[i:i + size] for i in range(0, len(work), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_score_chunk, chunks, [options] * len(chunks), [metrics] * len(chunks)))
+    except (OSError, ValueError, BrokenProcessPool):
+        return _score_chunk(work, options, metrics)  # no worker processes here: score in this one
+    return [decided for part in done for decided in part]
 
 
 def _result(name: str, decided: list[tuple[bool, str]], judged: Sequence[Any], labels: list[bool],

@@ -17,6 +17,7 @@ Unlike SQuAD normalization (harness.text), this one knows what answers look like
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,6 +115,8 @@ def _plain(text: str) -> str:
     """Powers and vulgar fractions in words NFKC keeps apart ("10\u2074" -> "10^4", "1\u00bd" ->
     "1 1/2"), then NFKC, accents dropped ("Rodr\u00edguez" -> "Rodriguez"), bracketed citation
     marks dropped ("Gardner[4]")."""
+    if text.isascii():
+        return _BRACKETED.sub("", text)
     text = _POWER.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), text)
     text = _FRACTION.sub(lambda m: _vulgar(m.group(1), m.group(2)), text)
     text = unicodedata.normalize("NFKD", text)
@@ -131,6 +134,7 @@ def _vulgar(whole: str, char: str) -> str:
     return format(value.normalize(), "f")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def answer_form(text: str) -> Form:
     """The canonical form of an answer (see the module doc)."""
     text = unglued(_plain(text).translate(_QUOTES))
