@@ -4,31 +4,36 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
 
 1. unanswerable item: correct only when the model abstains;
 2. empty answer: wrong;
-3. yes/no items: the answer's leading yes or no decides; without one, a statement that takes
-   up the question's words means "no" when it is negated and "yes" otherwise;
+3. yes/no items: "Yes and no" is wrong; else the answer's leading yes or no decides; without
+   one, a statement that takes up the question's words means "no" when it is negated and "yes"
+   otherwise;
 4. the answer equals an accepted answer in canonical form, or does once spaces are ignored
    ("Chong-jin" = "Chongjin"): correct, even when it sounds like an abstention ("Unclear.");
-5. an abstention on an answerable item: wrong;
+5. an abstention on an answerable item: wrong (unless the answer begins with an accepted
+   answer that sounds like one: "Unknown gunmen attacked ..." for "unknown gunmen");
    (from here on an accepted answer whose qualifier contradicts the answer's, "under" against
    "over", is not considered)
-6. three or more short items ("Moscow, Beijing, Vladivostok") where no accepted answer is a
-   list: wrong, a list of guesses;
-7. the accepted answers hold a number and the answer gives numbers of that kind (years, or
-   other quantities) but none of them, or the same number in another unit ("19 months" for
-   "19 years"): wrong;
+6. a list of guesses (_guess_list): wrong;
+7. every accepted answer holds a number of a kind the answer gives, and none of them is given,
+   or the same number comes in another unit ("19 months" for "19 years"): wrong;
 8. the answer holds an accepted answer as a whole phrase:
-   - with "or"/"either" within three words of it ("Moscow or Vladivostok"): wrong, a hedge;
+   - a negation at most NEGATION_REACH words before it in its clause: wrong, negates;
+   - with "or"/"either" within three words of it in an answer of at most HEDGE_WORDS words,
+     and no other accepted answer on the other side: wrong, a hedge;
    - short (at most SHORT_LIST words) and joined by "and" to something the accepted answer
      does not hold ("China and Japan" for "China"): wrong, another candidate;
-   - otherwise, in an answer of at most SENTENCE_WORDS words (one sentence): correct;
-9. a title and part of an accepted name ("President Xi" for "Xi Jinping"): correct;
-10. every content word of an accepted answer (stemmed; negations count) within a run of the
+   - otherwise, in an answer of at most SENTENCE_WORDS words or in one of its sentences: correct;
+9. the short form of an accepted name in a sentence ("Shirley Jones" for "Shirley Mae Jones"): correct;
+10. a title and part of an accepted name ("President Xi" for "Xi Jinping"): correct;
+11. every content word of an accepted answer (stemmed; negations count) within a run of the
     answer a few words longer than that answer, and besides the question's own words at most
     EXTRA_WORDS others: correct;
-11. at least MOST_WORDS of the content words of an accepted answer of three or more, the same
-    negations, in an answer at most three words longer: correct ("a desire to notch a win" for
-    "a strong desire to notch a win": three of four);
-12. otherwise wrong.
+12. at least MOST_WORDS of the content words of an accepted answer of three or more, the same
+    negations, in an answer at most three words longer: correct;
+13-16. in a sentence of the answer: the accepted answer in other word forms; its letters where
+    spaces were lost; the year of a full date; most of its content words together with its
+    head word (harness.metrics._correct_prose): correct;
+17. otherwise wrong.
 """
 
 from __future__ import annotations
