@@ -18,6 +18,8 @@ GLUE_WORDS = frozenset("for in on at by from with and the was is who which that 
                        "played became".split())  # run into a name by lost spaces: "Luke Bryansang"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
 WINDOW_EXTRA = 1  # the words of rule sentence_recall stand within the accepted answer's length and this many more
+RECALL_SENTENCES = 4  # the first sentences of the answer rule sentence_recall reads
+RECALL_LONG = 0.5  # the share for an accepted answer of four or more content words
 RECALL = 0.66  # share of an accepted answer's content words one sentence of the answer must hold
 _MODIFIER_START = frozenset("of for in from with to on at by".split())
 _SUFFIXES = frozenset("jr sr ii iii iv v".split())
@@ -130,8 +132,9 @@ def glued_contains(answer: str, form: Form, reference: str, gold: Form) -> str |
 
 
 def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) -> str | None:
-    """One of the answer's first two sentences holds, within the accepted answer's length and
-    WINDOW_EXTRA more words, at least RECALL of its content words besides the question's (two at
+    """One of the answer's first RECALL_SENTENCES sentences holds, within the accepted answer's
+    length and WINDOW_EXTRA more words, at least RECALL of its content words besides the
+    question's (RECALL_LONG for four or more; two at
     least; the last one before a modifier such as "of ...", its head noun, among them), every number and month of it,
     and the same negations."""
     wanted = content(gold.tokens) - asked
@@ -141,7 +144,7 @@ def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) ->
     cut = next((i for i, t in enumerate(gold.tokens) if i and t in _MODIFIER_START), len(gold.tokens))
     nouns = [stem(t) for t in gold.tokens[:cut] if t not in STOP_WORDS or t in NEGATIONS]
     head = set(nouns[-1:]) & wanted  # "foundation" of "the foundation of North Korea", "researcher" of "a South Korean researcher"
-    for sentence in sentences(answer)[:2]:
+    for sentence in sentences(answer)[:RECALL_SENTENCES]:
         tokens = answer_form(sentence).tokens
         if len(tokens) > SENTENCE_WORDS or not needed <= set(tokens):
             continue
@@ -151,7 +154,7 @@ def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) ->
         width = len(gold.tokens) + WINDOW_EXTRA
         windows = [wanted & set(stems[i:i + width]) for i in range(max(1, len(stems) - width + 1))]
         held = max((len(w) for w in windows if head <= w), default=0)
-        if held >= 2 and held >= RECALL * len(wanted):
+        if held >= 2 and held >= (RECALL if len(wanted) <= 3 else RECALL_LONG) * len(wanted):
             return f"has {held} of {len(wanted)} content words of '{reference}' together in a sentence"
     return None
 
