@@ -75,8 +75,7 @@ def _agreement(args: argparse.Namespace) -> int:
     metrics = metric_names(_split_names(args.metrics), options.judge is not None)
     judged = [a for a in read_judged(args.files, args.format) if args.split in ("all", a.part)]
     if not judged:
-        print(f"error: no judged answers in split {args.split!r}", file=sys.stderr)
-        return 2
+        raise HarnessError(f"no judged answers in split {args.split!r} of {', '.join(map(str, args.files))}")
     verdicts = judge_all(judged, options) if "judge" in metrics else None
     results = measure(judged, options, metrics, groups=list(dict.fromkeys(args.by)), judge_verdicts=verdicts)
     files = [str(path) for path in args.files]

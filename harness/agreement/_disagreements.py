@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_QUOTED = re.compile(r"'.*'|\"[^\"]*\"")  # greedy: a quoted answer may hold an apostrophe
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
