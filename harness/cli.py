@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
-import os
 import signal
 import sys
 import time
 from pathlib import Path
 
+from harness.console import show_warnings, silence_stdout
 from harness.errors import HarnessError, Terminated
 
 
@@ -49,18 +48,17 @@ def _gold_review(args: argparse.Namespace) -> int:
 
 
 def _gold_agreement(args: argparse.Namespace) -> int:
-    from harness.gold import load_gold
-    from harness.run import format_agreement, measure_agreement
-    from harness.tasks.qa import NAME, QAOptions
+    from harness.agreement import gold_agreement_command
 
-    if args.config is not None:
-        from harness.config import load_config
+    print(gold_agreement_command(args.gold, args.split, args.config))
+    return 0
 
-        options = getattr(load_config(args.config).tasks, NAME) or QAOptions()
-    else:
-        options = QAOptions()
-    results = measure_agreement(load_gold(args.gold), args.split, options)
-    print(format_agreement(results, args.split))
+
+def _agreement(args: argparse.Namespace) -> int:
+    from harness.agreement import agreement_command
+
+    print(agreement_command(args.files, args.format, _split_names(args.metrics), args.config, args.by,
+                            args.split, args.json))
     return 0
 
 
@@ -316,6 +314,25 @@ def _add_compare_parser(commands: argparse._SubParsersAction) -> None:
     compare.set_defaults(func=_compare)
 
 
+def _add_agreement_parser(commands: argparse._SubParsersAction) -> None:
+    from harness.agreement import FORMATS, GROUPS
+
+    agreement = commands.add_parser("agreement", help="how far each QA metric agrees with judged answers")
+    agreement.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    agreement.add_argument("--format", choices=list(FORMATS), default="jsonl",
+                           help="; ".join(f"{name}: {about}" for name, (_, about) in FORMATS.items()))
+    agreement.add_argument("--metrics", help="comma-separated: exact_match, f1, correct, containment, judge "
+                                             "(default: all, the judge when --config has one)")
+    agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
+                                                       "from this config")
+    agreement.add_argument("--by", action="append", default=[], choices=GROUPS,
+                           help="also break the figures down by source (system) or split (repeatable)")
+    agreement.add_argument("--split", choices=["dev", "heldout", "all"], default="all",
+                           help="only the answers of this split (the file's own, else by question hash)")
+    agreement.add_argument("--json", action="store_true", help="print one JSON object")
+    agreement.set_defaults(func=_agreement)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -323,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gold_parsers(commands)
     _add_run_parser(commands)
     _add_compare_parser(commands)
+    _add_agreement_parser(commands)
     return parser
 
 
@@ -330,14 +348,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
     args.started = started
-    _show_warnings()
+    show_warnings()
     try:
         with _sigterm_stops():
             code = args.func(args)
             sys.stdout.flush()  # here, so that a closed pipe is seen while it can be handled
         return code
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return 141
     except HarnessError as error:
         for problem in getattr(error, "problems", ()):  # invalid gold: every problem, one a line
@@ -353,32 +371,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", file=sys.stderr)
         return 3
-
-
-def _silence_stdout() -> None:
-    """Point standard output at the null device, so that flushing it at exit cannot fail again
-    on the pipe its reader closed."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-
-
-def _show_warnings() -> None:
-    """The library logs its warnings (a model's trust_remote_code, a fast-path fallback) to the
-    "harness" logger; the command line shows them on stderr."""
-    logger = logging.getLogger("harness")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("warning: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
-
-
-class _StderrHandler(logging.Handler):
-    """Writes to whatever sys.stderr is at the time (a StreamHandler keeps the stream it was given)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        print(self.format(record), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import pytest
 
 from harness.cli import main
 from harness.gold import load_gold
-from harness.run import MetricAgreement, agreement, measure_agreement
+from harness.agreement._gold import MetricAgreement, agreement, measure_agreement
 from harness.tasks.qa import QAOptions
 
 GOLD = Path(__file__).resolve().parents[1] / "gold"
@@ -67,7 +67,7 @@ def test_the_agreement_command_prints_every_metric_and_the_disagreements(capsys)
 def test_a_row_without_a_labeller_is_shown_as_not_recorded_never_as_a_person():
     judged = [SimpleNamespace(id="q0", prediction="Hanoi", correct=True, reason="r")]
     items = [SimpleNamespace(id="q0", article_id="a", type="place", answers=("Hanoi",), question="Where?")]
-    from harness.run._agreement import format_agreement
+    from harness.agreement._gold import format_agreement
     from harness.tasks.qa import qa_item
 
     out = format_agreement(agreement(judged, [qa_item(i) for i in items], QAOptions()), "all")

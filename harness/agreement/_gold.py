@@ -1,7 +1,8 @@
 """How far each QA metric agrees with the labels (`harness gold agreement`): the labelled
 answers of the gold set (gold/<article>/judgments.jsonl, each row naming who labelled it in
-`labelled_by`) are replayed through the QA task's scoring (and a configured model judge), and
-each metric's verdict is compared with the label.
+`labelled_by`) are replayed through the QA task's scoring (harness.agreement.score_answer, as
+`harness agreement` does) and a configured model judge, and each metric's verdict is compared
+with the label.
 
 A metric's verdict on one answer: exact_match = 1, f1 >= F1_THRESHOLD, correct = 1, a judge
 says CORRECT. Reported per metric: agreement (share of answers where verdict = label), Cohen's
@@ -101,15 +102,14 @@ def agreement(judgments: Sequence[Any], items: Sequence[Any], options: Any,
               judge_verdicts: Sequence[Any] | None = None) -> list[MetricAgreement]:
     """Each metric's agreement with the labels; `items` are the judged answers' QA items, in
     order, and `judge_verdicts` a model judge's verdicts on them, if any."""
-    from harness.run._scoring import score_given
-    from harness.tasks.qa import NAME
+    from harness.agreement._scoring import score_answer
 
     options = options.model_copy(update={"metrics": ["exact_match", "f1", "correct"], "judge": None})
     results = {name: MetricAgreement(name) for name in VERDICTS}
     if judge_verdicts is not None:
         results["judge"] = MetricAgreement("judge")
-    scores = score_given(NAME, options, list(items), [judged.prediction for judged in judgments])
-    for index, (judged, scored) in enumerate(zip(judgments, scores)):
+    for index, (judged, item) in enumerate(zip(judgments, items)):
+        scored = score_answer(item, judged.prediction, options)
         for name, decide in VERDICTS.items():
             results[name].add(judged, decide(scored.values), scored.reasons.get(name, f"answer {scored.answer!r}"))
         if judge_verdicts is not None:
