@@ -1,12 +1,18 @@
 """The `judge` metric: a model (any backend) grades each answer of a QA run with the judge
-prompt; greedy, cached and resumable like any generation. Its verdict is the first of
-CORRECT / INCORRECT in its reply; a reply with neither, or a failed one, counts as incorrect,
-and the raw reply is kept as the verdict's reason."""
+prompt; greedy, cached and resumable like any generation.
+
+The answer goes to the prompt with its angle brackets replaced (`fence_safe`), so it cannot
+open or close the `<answer>` fence the shipped prompt puts around it. The reply is parsed by
+`parse_verdict`: a verdict only when the reply states one unambiguously. A reply without one,
+and a failed request, give a Verdict scored 0 whose rule starts with NO_VERDICT or
+JUDGE_FAILED; `judge_failed` tells them from a verdict of INCORRECT. The raw reply is kept
+in the verdict's rule."""
 
 from __future__ import annotations
 
 import functools
 import re
+import string
 from typing import Any
 
 from harness.metrics import Verdict
@@ -17,7 +23,21 @@ from harness.run._runlog import RunLog
 from harness.tasks import TASKS, EvalItem
 
 JUDGE_TASK = "qa-judge"  # the run log's task name for the judge's generations
-_VERDICT = re.compile(r"\b(INCORRECT|CORRECT)\b", re.IGNORECASE)
+NO_VERDICT = "judge gave no verdict"  # how the rule of a reply without a verdict starts
+JUDGE_FAILED = "judge failed"  # how the rule of a failed judge request starts
+
+_FENCED = re.compile(r"<\s*answer\s*>.*?<\s*/\s*answer\s*>", re.IGNORECASE | re.DOTALL)  # an echoed fence
+_TAG = re.compile(r"<\s*/?\s*answer\s*>", re.IGNORECASE)
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|«([^»]*)»|`([^`]*)`')
+_MARKUP = re.compile(r"[*_#>\[\]]+")
+_STATEMENT = re.compile(r"([^.!?;\n]*)([.!?;\n]*)")  # a statement and the punctuation that ends it
+_LABEL = re.compile(r"(?:final\s+)?(?:verdict|grade|judge?ment|result|assessment|evaluation|answer)\s*"
+                    r"(?:[:=\-–—]|\bis\b)\s*", re.IGNORECASE)
+_CUT = re.compile(r"\s*(?:[:,(]|\s[-–—]\s)")  # what ends the verdict part of a statement
+_STATED = re.compile(
+    r"(?:(?:(?:(?:the|this|that|your|given)\s+)?(?:answer|response|prediction)(?:\s+to\s+grade)?\s+)?is\s+"
+    r"|(?:it|this|that)\s+is\s+|(?:it|that)['’]s\s+)?(correct|incorrect)", re.IGNORECASE)
+_EDGES = " \t'\"‘’“”`"
 
 
 def judge_answers(model: str, items: list[EvalItem], records: dict, options: Any, resumed: dict,
@@ -28,7 +48,7 @@ def judge_answers(model: str, items: list[EvalItem], records: dict, options: Any
                for item in items if records[(item.task, item.id)].get("error") is None}
     judged = [_judge_item(item.id, item, answers[item.id], judge) for item in items if item.id in answers]
     run = run_model(_judge_config(judge), judged, resumed, cache, log, emit)
-    return {item.id: _verdict(run.records[(JUDGE_TASK, item.id)]) for item in judged}
+    return {item.id: _verdict(run.records[(JUDGE_TASK, item.id)], answers[item.id]) for item in judged}
 
 
 def _judge_config(judge: Any) -> Any:
@@ -54,22 +74,79 @@ def judge_given(items: list[EvalItem], answers: list[str], options: Any) -> list
         finally:
             log.close()
             cache.close()
-    return [_verdict(run.records[(JUDGE_TASK, item.id)]) for item in judged]
+    return [_verdict(run.records[(JUDGE_TASK, item.id)], answer) for item, answer in zip(judged, answers)]
 
 
-def parse_verdict(reply: str) -> Verdict:
-    """CORRECT or INCORRECT, whichever comes first in the reply; neither is incorrect."""
-    found = _VERDICT.search(reply)
+def judge_failed(verdict: Verdict) -> bool:
+    """Whether the verdict is the judge's failure (no verdict in its reply, or a failed request)
+    rather than its grade: such an item counts as failed, not as incorrect."""
+    return verdict.rule.startswith((NO_VERDICT, JUDGE_FAILED))
+
+
+def fence_safe(answer: str) -> str:
+    """The answer with `<` and `>` replaced by `‹` and `›`: it cannot open or close a tag."""
+    return answer.replace("<", "‹").replace(">", "›")
+
+
+def parse_verdict(reply: str, answer: str = "") -> Verdict:
+    """The judge's verdict, read from its reply to the grading of `answer`.
+
+    First the reply loses what it repeats of the answer (the whole answer, as given or as
+    fenced, case and spacing aside), an echoed `<answer>` fence with its content, quoted text of
+    more than one word, and markup. Then its statements (split at . ! ? ; and newlines) are
+    read: a statement states a verdict when, after an optional label ("Verdict:", "Grade -")
+    and up to a colon, comma, parenthesis or dash, it is CORRECT or INCORRECT alone or after
+    "the answer is", "it is", "that's" (any case). The verdict is that of the first statement,
+    or else of a labelled one; it must not end in "?", and every verdict the reply states must
+    agree. Anything else (a negation, "CORRECT or INCORRECT", a question) is no verdict."""
     said = " ".join(reply.split())[:200]
-    if found is None:
-        return Verdict(False, f"judge gave no verdict: {said!r}")
-    return Verdict(found.group(1).upper() == "CORRECT", f"judge: {said!r}")
+    statements = [part for part in _STATEMENT.findall(_unquoted(reply, answer)) if part[0].strip()]
+    stated = [_stated(body, end) for body, end in statements]
+    values = {value for value, _ in stated if value is not None}
+    decisive = [value for index, (value, labelled) in enumerate(stated)
+                if value is not None and (index == 0 or labelled)]
+    if not decisive:
+        return Verdict(False, f"{NO_VERDICT}: {said!r}")
+    if len(values) > 1:
+        return Verdict(False, f"{NO_VERDICT} (it states both CORRECT and INCORRECT): {said!r}")
+    return Verdict(decisive[0], f"judge: {said!r}")
 
 
-def _verdict(record: dict[str, Any]) -> Verdict:
+def _unquoted(reply: str, answer: str) -> str:
+    """The reply without the answer's text, an echoed fence, quotations and markup."""
+    text = _FENCED.sub(" ", reply)
+    for form in {answer, fence_safe(answer)}:
+        words = form.strip(string.punctuation + string.whitespace).split()
+        if words and any(ch.isalnum() for ch in form):
+            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)"
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    text = _TAG.sub(" ", text)
+    text = _QUOTED.sub(lambda m: _single_word("".join(g or "" for g in m.groups())), text)
+    return _MARKUP.sub(" ", text)
+
+
+def _single_word(quoted: str) -> str:
+    """A quoted single word stays (without its quotes); a longer quotation is not the judge's own word."""
+    return quoted if quoted.strip() and len(quoted.split()) == 1 else " "
+
+
+def _stated(body: str, end: str) -> tuple[bool | None, bool]:
+    """(the verdict the statement states or None, whether it is labelled)."""
+    text = " ".join(body.split())
+    label = _LABEL.match(text)
+    if label:
+        text = text[label.end():]
+    text = _CUT.split(text, maxsplit=1)[0].strip(_EDGES)
+    found = _STATED.fullmatch(text)
+    if found is None or "?" in end:
+        return None, bool(label)
+    return found.group(1).lower() == "correct", bool(label)
+
+
+def _verdict(record: dict[str, Any], answer: str) -> Verdict:
     if record.get("error") is not None:
-        return Verdict(False, f"judge failed: {record['error']}")
-    return parse_verdict(record["prediction"])
+        return Verdict(False, f"{JUDGE_FAILED}: {record['error']}")
+    return parse_verdict(record["prediction"], answer)
 
 
 def _judge_item(judge_id: str, item: EvalItem, answer: str, judge: Any) -> EvalItem:
@@ -82,6 +159,6 @@ def _request(judge_id: str, item: EvalItem, answer: str, judge: Any, template: A
     from harness.backends import Request
 
     system, prompt = (template or judge.template).render(question=item.question or "", answers=list(item.references),
-                                           prediction=answer)
+                                                         prediction=fence_safe(answer))
     return Request(id=judge_id, task=JUDGE_TASK, prompt=prompt, system=system, article_id=item.article_id,
                    question=item.question)
