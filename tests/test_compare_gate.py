@@ -11,6 +11,7 @@ import pytest
 from test_compare import BASE_CORRECT, qa_task, report, summ_task
 
 from harness.cli import build_parser, main
+from harness.compare import DEFAULT_MIN_COVERAGE
 
 REPO_README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -126,5 +127,6 @@ def test_min_coverage_is_in_help_and_readme():
     compare = build_parser()._subparsers._group_actions[0].choices["compare"]
     text = compare.format_help()
     assert "--min-coverage" in text and "--allow-gold-change" in text and "--alpha" in text
+    assert compare.get_default("min_coverage") == DEFAULT_MIN_COVERAGE  # the CLI's default is the library's
     section = REPO_README.read_text(encoding="utf-8").split("## Comparing two reports")[1].split("\n## ")[0]
     assert "--min-coverage" in section and "fails" in section
