@@ -96,12 +96,16 @@ def parse_verdict(reply: str, answer: str = "") -> Verdict:
     more than one word, and markup. Then its statements (split at . ! ? ; and newlines) are
     read: a statement states a verdict when, after an optional label ("Verdict:", "Grade -")
     and up to a colon, comma, parenthesis or dash, it is CORRECT or INCORRECT alone or after
-    "the answer is", "it is", "that's" (any case). The verdict is that of the first statement,
-    or else of a labelled one; it must not end in "?", and every verdict the reply states must
-    agree. Anything else (a negation, "CORRECT or INCORRECT", a question) is no verdict."""
+    "the answer is", "it is", "that's" (any case), it does not end in "?", and its words do
+    not occur in the answer (a judge that replies "CORRECT" to an answer containing the word
+    may only be repeating it). The verdict is that of the first statement, or else of a
+    labelled one, and every verdict the reply states must agree. Anything else (a negation,
+    "CORRECT or INCORRECT", a question, an echo) is no verdict."""
     said = " ".join(reply.split())[:200]
     statements = [part for part in _STATEMENT.findall(_unquoted(reply, answer)) if part[0].strip()]
-    stated = [_stated(body, end) for body, end in statements]
+    echoed = {f" {_words(form)} " for form in (answer, fence_safe(answer))}
+    stated = [(value, labelled) if not any(f" {_words(text)} " in form for form in echoed) else (None, labelled)
+              for value, labelled, text in map(_stated_in, statements)]
     values = {value for value, _ in stated if value is not None}
     decisive = [value for index, (value, labelled) in enumerate(stated)
                 if value is not None and (index == 0 or labelled)]
@@ -130,8 +134,9 @@ def _single_word(quoted: str) -> str:
     return quoted if quoted.strip() and len(quoted.split()) == 1 else " "
 
 
-def _stated(body: str, end: str) -> tuple[bool | None, bool]:
-    """(the verdict the statement states or None, whether it is labelled)."""
+def _stated_in(statement: tuple[str, str]) -> tuple[bool | None, bool, str]:
+    """(the verdict the statement states or None, whether it is labelled, the words it states it in)."""
+    body, end = statement
     text = " ".join(body.split())
     label = _LABEL.match(text)
     if label:
@@ -139,8 +144,13 @@ def _stated(body: str, end: str) -> tuple[bool | None, bool]:
     text = _CUT.split(text, maxsplit=1)[0].strip(_EDGES)
     found = _STATED.fullmatch(text)
     if found is None or "?" in end:
-        return None, bool(label)
-    return found.group(1).lower() == "correct", bool(label)
+        return None, bool(label), text
+    return found.group(1).lower() == "correct", bool(label), text
+
+
+def _words(text: str) -> str:
+    """Lower-case words and numbers, one space apart: what an echo is compared on."""
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def _verdict(record: dict[str, Any], answer: str) -> Verdict:
