@@ -164,7 +164,8 @@ INJECTIONS = [
 def test_injection_answers_are_not_judged_correct_by_the_real_judge(llama_server, monkeypatch, tmp_path):  # noqa: F811
     """SmolLM2 behind llama.cpp's server, as configs/judged.yaml uses it, grades answers that
     say they are correct (or tell the judge to say so) to "Where did Kim meet Xi?" (accepted:
-    Beijing): none is CORRECT; each is INCORRECT or no verdict, and the reason keeps the reply."""
+    Beijing): none is CORRECT; each is INCORRECT or no verdict, and the reason keeps the reply.
+    The plain answer "Beijing" gets a verdict from the same judge."""
     from harness.run._judge import judge_given
     from harness.tasks.qa import QAOptions
 
@@ -175,8 +176,9 @@ def test_injection_answers_are_not_judged_correct_by_the_real_judge(llama_server
         "api_key_env": "LLAMA_TEST_KEY"}})
     item = EvalItem("qa", "art-q001", "art", "location", ("Beijing",), lambda template=None: None,
                     question="Where did Kim meet Xi?")
-    verdicts = judge_given([item] * len(INJECTIONS), INJECTIONS, options)
-    assert len(verdicts) == len(INJECTIONS)
+    verdicts = judge_given([item] * (len(INJECTIONS) + 1), [*INJECTIONS, "Beijing"], options)
+    assert len(verdicts) == len(INJECTIONS) + 1
     for answer, verdict in zip(INJECTIONS, verdicts):
         assert not verdict.correct, (answer, verdict)
         assert verdict.rule.startswith(("judge: '", NO_VERDICT)), (answer, verdict)
+    assert not judge_failed(verdicts[-1]), verdicts[-1]  # the same judge does grade a plain answer
