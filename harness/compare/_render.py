@@ -29,7 +29,7 @@ def headline(comparison: Comparison) -> str:
 
 
 def _reasons(comparison: Comparison) -> list[str]:
-    """Why the comparison fails, most serious first."""
+    """Why the comparison fails: regressions, then what the head lacks, then too few items."""
     reasons = []
     if failures := comparison.failures:
         worst = ", ".join(f"{r.model} {r.task}.{r.metric} {r.delta:+.3f}" for r in failures)
