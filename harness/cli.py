@@ -222,7 +222,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     text, code = compare_command(
         args.base, args.head, max_drop=args.max_drop, alpha=args.alpha,
-        output_format=args.format, allow_gold_change=args.allow_gold_change,
+        output_format=args.format, allow_gold_change=args.allow_gold_change, min_coverage=args.min_coverage,
     )
     print(text, end="")
     return code
@@ -304,13 +304,23 @@ def _add_run_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_compare_parser(commands: argparse._SubParsersAction) -> None:
-    compare = commands.add_parser("compare", help="compare two reports; exit 1 on a significant regression")
+    compare = commands.add_parser(
+        "compare", help="compare two reports; exit 1 on a significant regression or a head that does not cover the base",
+        description="Compare HEAD with BASE item by item. Exit 1 when a metric drops significantly beyond its "
+                    "allowance, when the head lacks a model, task or metric of the base, or when it holds too few "
+                    "of the base's items (--min-coverage); 0 otherwise; 2 on bad input.")
     compare.add_argument("base", type=Path)
     compare.add_argument("head", type=Path)
-    compare.add_argument("--max-drop", action="append", default=[], metavar="METRIC=DELTA")
-    compare.add_argument("--alpha", type=float, default=0.05)
+    compare.add_argument("--max-drop", action="append", default=[], metavar="METRIC=DELTA",
+                         help="how much METRIC (or TASK.METRIC) may drop before a significant drop fails (default 0)")
+    compare.add_argument("--alpha", type=float, default=0.05,
+                         help="significance level: the intervals are at confidence 1 - ALPHA (default 0.05)")
     compare.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    compare.add_argument("--allow-gold-change", action="store_true")
+    compare.add_argument("--allow-gold-change", action="store_true",
+                         help="compare reports about different gold data on the item ids both hold")
+    compare.add_argument("--min-coverage", type=float, default=0.9, metavar="FRACTION",
+                         help="fail when the head holds fewer than FRACTION of the base's scored items of a model "
+                              "and task (default 0.9; 0 allows any head that shares at least one item)")
     compare.set_defaults(func=_compare)
 
 

@@ -12,10 +12,11 @@ from harness.compare._compare import (
     compare_reports,
     differences,
 )
-from harness.compare._gate import allowance_for, parse_max_drop
+from harness.compare._gate import DEFAULT_MIN_COVERAGE, allowance_for, check_min_coverage, parse_max_drop
 from harness.compare._render import headline, render_json, render_markdown
 
 __all__ = [
+    "DEFAULT_MIN_COVERAGE",
     "IMPROVED",
     "NO_CHANGE",
     "NO_ITEMS",
@@ -24,6 +25,7 @@ __all__ = [
     "Dropped",
     "Row",
     "allowance_for",
+    "check_min_coverage",
     "compare_command",
     "compare_reports",
     "differences",

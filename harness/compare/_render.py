@@ -1,7 +1,8 @@
 """A comparison as GitHub-flavoured Markdown (job summary, PR comment) or as a JSON object.
 
 Both carry the same content: the headline (PASS/FAIL and why), warnings, what only one report
-holds, dropped item counts, and one row per model x task x metric.
+holds, dropped item counts, models and tasks with too few items compared, and one row per
+model x task x metric.
 """
 
 from __future__ import annotations
@@ -14,23 +15,38 @@ from harness.compare._compare import IMPROVED, NO_CHANGE, NO_ITEMS, REGRESSED, C
 from harness.report._cells import markdown_cell
 
 _SYMBOLS = {IMPROVED: "🟢", REGRESSED: "🔴", NO_CHANGE: "⚪", NO_ITEMS: "➖"}
+_SHOWN = 8  # parts of the base the head lacks named in the headline (all are listed below it)
 
 
 def headline(comparison: Comparison) -> str:
     """One line: PASS or FAIL, and why."""
-    failures = comparison.failures
-    if failures:
-        worst = ", ".join(f"{r.model} {r.task}.{r.metric} {r.delta:+.3f}" for r in failures)
-        return f"FAIL: {len(failures)} significant regression(s) beyond the allowed drop: {worst}"
+    if not comparison.passed:
+        return "FAIL: " + "; ".join(_reasons(comparison))
     regressions = [row for row in comparison.rows if row.verdict == REGRESSED]
     if regressions:
         return f"PASS: {len(regressions)} significant regression(s), all within their allowed drop"
     return "PASS: no significant regression"
 
 
+def _reasons(comparison: Comparison) -> list[str]:
+    """Why the comparison fails: regressions, then what the head lacks, then too few items."""
+    reasons = []
+    if failures := comparison.failures:
+        worst = ", ".join(f"{r.model} {r.task}.{r.metric} {r.delta:+.3f}" for r in failures)
+        reasons.append(f"{len(failures)} significant regression(s) beyond the allowed drop: {worst}")
+    if missing := comparison.only_in_base:
+        shown = ", ".join(missing[:_SHOWN]) + (f" and {len(missing) - _SHOWN} more" if len(missing) > _SHOWN else "")
+        reasons.append(f"the head lacks {shown}")
+    if comparison.too_few:
+        reasons.append("too few items compared: " + "; ".join(comparison.too_few))
+    if not reasons:  # passed is False only when something above is, or when there are no rows
+        reasons.append("nothing was compared (the base report holds no model with a task)")
+    return reasons
+
+
 def render_json(comparison: Comparison) -> str:
     data: dict[str, Any] = {
-        "result": "fail" if comparison.failures else "pass",
+        "result": "pass" if comparison.passed else "fail",
         "exit_code": comparison.exit_code,
         "headline": headline(comparison),
         **asdict(comparison),
@@ -49,7 +65,9 @@ def render_markdown(comparison: Comparison) -> str:
     lines += [""] if comparison.warnings else []
     for task in dict.fromkeys(row.task for row in comparison.rows):
         lines += _task_table(comparison, task)
-    lines += _listing("Only in base", comparison.only_in_base)
+    lines += _listing("Only in base (the head lacks it: the gate fails)", comparison.only_in_base)
+    lines += _listing(f"Too few items compared (--min-coverage {comparison.min_coverage:g}: the gate fails)",
+                      comparison.too_few)
     lines += _listing("Only in head", comparison.only_in_head)
     lines += _listing("Dropped items (held by one report only)", [
         f"{d.model} {d.task}: {d.only_in_base} only in base, {d.only_in_head} only in head, {d.compared} compared"

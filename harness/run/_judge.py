@@ -21,7 +21,7 @@ def judge_verdicts(plan: JudgePlan, context: RunContext) -> dict[str, Verdict]:
     verdicts = {}
     for item in plan.items:
         generation = run.records[(item.task, item.id)]
-        verdicts[item.id] = plan.verdict(generation.prediction, generation.error)
+        verdicts[item.id] = plan.verdict(item, generation.prediction, generation.error)
     return verdicts
 
 

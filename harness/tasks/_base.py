@@ -123,7 +123,7 @@ class JudgePlan:
 
     model: Any
     items: list[EvalItem]
-    verdict: Callable[[str | None, str | None], Verdict]  # (reply, error) -> verdict
+    verdict: Callable[[EvalItem, str | None, str | None], Verdict]  # (judge item, reply, error) -> verdict
 
 
 class Task(ABC):
