@@ -6,11 +6,11 @@ from pathlib import Path
 
 from harness.compare._compare import compare_reports
 from harness.compare._gate import DEFAULT_MIN_COVERAGE, parse_max_drop
-from harness.compare._render import render_json, render_markdown
+from harness.compare._render import render_comparison_json, render_comparison_markdown
 from harness.errors import HarnessError
 from harness.report import Report, read_report
 
-FORMATS = {"markdown": render_markdown, "json": render_json}
+FORMATS = {"markdown": render_comparison_markdown, "json": render_comparison_json}
 
 
 def compare_command(base: str | Path, head: str | Path, max_drop: list[str] | None = None, alpha: float = 0.05,

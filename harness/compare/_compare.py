@@ -27,8 +27,8 @@ _MISSING = object()  # a key one side of a diff lacks
 
 
 @dataclass(frozen=True)
-class Row:
-    """One metric of one model on one task."""
+class MetricDelta:
+    """One metric of one model on one task: base, head, their paired difference and the verdict."""
 
     model: str
     task: str
@@ -66,7 +66,7 @@ class Comparison:
     allowances: dict[str, float]
     base: str = "base"
     head: str = "head"
-    rows: list[Row] = field(default_factory=list)
+    rows: list[MetricDelta] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     only_in_base: list[str] = field(default_factory=list)
     only_in_head: list[str] = field(default_factory=list)
@@ -75,7 +75,7 @@ class Comparison:
     too_few: list[str] = field(default_factory=list)  # model and task the head holds too few items of
 
     @property
-    def failures(self) -> list[Row]:
+    def failures(self) -> list[MetricDelta]:
         return [row for row in self.rows if row.fails]
 
     @property
@@ -177,7 +177,7 @@ def _check_coverage(result: Comparison, model: str, task: str, compared: int, he
 
 
 def _row(result: Comparison, model: str, task: str, metric: str,
-         base_values: list[float], head_values: list[float], clusters: list[str]) -> Row:
+         base_values: list[float], head_values: list[float], clusters: list[str]) -> MetricDelta:
     ci = paired_delta_ci(base_values, head_values, clusters=clusters, resamples=result.resamples,
                          seed=result.seed, confidence=1 - result.alpha)
     n = len(base_values)
@@ -185,7 +185,7 @@ def _row(result: Comparison, model: str, task: str, metric: str,
     allowance = allowance_for(result.allowances, task, metric)
     # Every metric is gated; --max-drop gives a metric room to drop (0 when not named).
     fails = verdict == REGRESSED and -ci["delta"] > (allowance or 0.0)
-    return Row(model, task, metric, n, _mean(base_values), _mean(head_values), ci["delta"], ci["ci_low"],
+    return MetricDelta(model, task, metric, n, _mean(base_values), _mean(head_values), ci["delta"], ci["ci_low"],
                ci["ci_high"], ci["p_value"], verdict, allowance, fails)
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from harness.compare._compare import IMPROVED, NO_CHANGE, NO_ITEMS, REGRESSED, Comparison, Row
+from harness.compare._compare import IMPROVED, NO_CHANGE, NO_ITEMS, REGRESSED, Comparison, MetricDelta
 from harness.report._cells import markdown_cell
 
 _SYMBOLS = {IMPROVED: "🟢", REGRESSED: "🔴", NO_CHANGE: "⚪", NO_ITEMS: "➖"}
@@ -44,7 +44,7 @@ def _reasons(comparison: Comparison) -> list[str]:
     return reasons
 
 
-def render_json(comparison: Comparison) -> str:
+def render_comparison_json(comparison: Comparison) -> str:
     data: dict[str, Any] = {
         "result": "pass" if comparison.passed else "fail",
         "exit_code": comparison.exit_code,
@@ -55,7 +55,7 @@ def render_json(comparison: Comparison) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def render_markdown(comparison: Comparison) -> str:
+def render_comparison_markdown(comparison: Comparison) -> str:
     status = headline(comparison)
     lines = [f"## harness compare: {status.split(':')[0]}", "", f"**{markdown_cell(status, limit=2000)}**", "",
              f"Base: {markdown_cell(comparison.base, limit=500)} · head: {markdown_cell(comparison.head, limit=500)}", "",
@@ -90,13 +90,13 @@ def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def _delta(row: Row) -> str:
+def _delta(row: MetricDelta) -> str:
     if row.delta is None:
         return "–"
     return f"{row.delta:+.3f} [{row.ci_low:+.3f}, {row.ci_high:+.3f}]"
 
 
-def _verdict_text(row: Row) -> str:
+def _verdict_text(row: MetricDelta) -> str:
     text = f"{_SYMBOLS[row.verdict]} {row.verdict}"
     if row.verdict != REGRESSED:
         return text
