@@ -1,4 +1,5 @@
-"""The extractive baseline: leading sentences for summaries, best-overlap sentence for QA."""
+"""The extractive baseline: leading sentences for summaries (how many: by style, or the model's
+`sentences` option), best-overlap sentence for QA."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from harness.text import content_words
 LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}
 
 
-def lead_summary(article: str, style: str) -> str:
-    """The first 1 (headline, one_sentence) or 3 (short) sentences, one per line."""
-    count = LEAD_SENTENCES.get(style, 1)
+def lead_summary(article: str, style: str, sentences: int | None = None) -> str:
+    """The first `sentences` sentences, one per line; by default 1 (headline, one_sentence) or 3
+    (short)."""
+    count = sentences or LEAD_SENTENCES.get(style, 1)
     return "\n".join(split_sentences(article)[:count])
 
 
@@ -34,6 +36,11 @@ class LeadModel(ModelOptions):
     """The extractive lead baseline (first sentences; best-overlap sentence for QA)."""
 
     backend: Literal["lead"] = Field(description="Backend name.")
+    sentences: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Leading sentences in every summary (lead-3: 3); by default 1 for a headline or "
+                    "one_sentence summary and 3 for a short one.",
+    )
 
 
 class LeadBackend(Backend):
@@ -49,5 +56,5 @@ class LeadBackend(Backend):
             if request.task == "qa":
                 text = best_overlap_sentence(request.article, request.question or "")
             else:
-                text = lead_summary(request.article, request.style or "headline")
+                text = lead_summary(request.article, request.style or "headline", self.config.sentences)
             yield Result(id=request.id, text=text)

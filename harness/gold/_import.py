@@ -3,7 +3,8 @@
 - squad: SQuAD v1.1 / v2.0 JSON (see _squad), one new article per paragraph;
 - summaries: one document a line, `{"id", "article", "references": [...]}` as CNN/DailyMail and
   XSum exports have it; each becomes an article whose references are `written` summaries of
-  the style given with --style.
+  the style given with --style;
+- summaries with --columns, xsum, hf: read by column (see _mapped, _columns, _hf).
 Files are read before the gold directory is locked (an import file may be a pipe).
 """
 
@@ -17,12 +18,13 @@ from harness.errors import HarnessError, shown
 
 from ._articles import ImportOptions, article_text, new_meta, slug
 from ._files import gold_root, read_input
+from ._mapped import MAPPED_FORMATS, read_mapped
 from ._read import NotJSON, parse_json
 from ._rules import STYLES, GoldInvalid, Problem, more
 from ._squad import parse_squad
 from ._write import NewArticle, Pending, add_items, known_articles
 
-FORMATS = ("jsonl", "squad", "summaries")
+FORMATS = ("jsonl", "squad", "summaries", *MAPPED_FORMATS)
 _LEAD = "nothing imported"
 
 
@@ -46,15 +48,19 @@ def import_dataset(gold_dir: str | os.PathLike, file: str | os.PathLike, format:
                    options: ImportOptions = ImportOptions(), dry_run: bool = False) -> Imported:
     """Create the articles and items of a SQuAD JSON or summaries JSONL file, all or nothing.
     The gold directory is created when it does not exist yet (a dataset of its own)."""
-    if format not in ("squad", "summaries"):
-        raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: squad, summaries; "
+    mapped = format in MAPPED_FORMATS or options.columns is not None
+    if format not in ("squad", "summaries") and not mapped:
+        raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: {', '.join(FORMATS[1:])}; "
                            "gold items in JSONL go through import_items)", exit_code=2)
-    if format == "summaries" and options.style not in STYLES:
+    if format == "summaries" and options.style not in STYLES and not mapped:
         raise HarnessError(f"import --format summaries needs --style, one of {', '.join(STYLES)} (one_sentence "
                            "for XSum-like one-line references, short for CNN/DailyMail highlights)", exit_code=2)
-    text, where = read_input(Path(file), "import file", _LEAD)
-    parse = parse_squad if format == "squad" else _documents
-    articles, pendings = parse(text, where, options)
+    if mapped:
+        articles, pendings = read_mapped(file, format, options)
+    else:
+        text, where = read_input(Path(file), "import file", _LEAD)
+        parse = parse_squad if format == "squad" else _documents
+        articles, pendings = parse(text, where, options)
     if not dry_run and not Path(gold_dir).exists():
         try:
             Path(gold_dir).mkdir(parents=True)
