@@ -125,8 +125,7 @@ def _document(row: Row, number: int, mapping: dict, given: set, options: ImportO
     values = row.values
     if not isinstance(values, dict):
         raise ValueError("expected a JSON object (one document a line)")
-    doc_id = _column(values, mapping, "id", optional="id" not in given)
-    doc_id = number if doc_id is None else doc_id
+    doc_id = _column(values, mapping, "id") if "id" in given or mapping["id"][0] in values else number
     if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or not str(doc_id).strip():
         raise ValueError(f"column '{mapping['id'][0]}' (the id) must be a non-empty string or a whole number, "
                          f"got {_kind(doc_id)}")
