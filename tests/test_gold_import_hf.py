@@ -156,3 +156,15 @@ def test_style_does_not_apply_to_a_qa_dataset(capsys, tmp_path):
     source = _saved(tmp_path, SQUAD, "squad")["saved"]
     code, _, err = _import(capsys, tmp_path / "gold", source, "--style", "short")
     assert (code, err.strip()) == (2, "error: --style does not apply to a QA dataset (question/answers columns)")
+
+
+def test_a_dataset_without_rows_is_one_error(capsys, tmp_path):
+    empty = datasets.Dataset.from_dict({"id": [], "article": [], "references": []})
+    empty.to_parquet(str(tmp_path / "empty.parquet"))
+    code, _, err = _import(capsys, tmp_path / "gold", tmp_path / "empty.parquet", "--style", "short")
+    assert (code, err.strip()) == (2, f"error: nothing imported: {tmp_path / 'empty.parquet'}: the dataset has no rows")
+    empty.save_to_disk(str(tmp_path / "empty"))  # datasets itself cannot load an empty saved dataset
+    code, out, err = _import(capsys, tmp_path / "gold", tmp_path / "empty", "--style", "short")
+    assert code == 2 and err.startswith(f"error: cannot read the saved dataset {tmp_path / 'empty'}: ")
+    assert_no_crash(out, err)
+    assert_one_line(err.strip())

@@ -72,14 +72,19 @@ def _one_split(loaded, split: str | None, where: str):
 
 
 def _from_dataset(dataset, where: str) -> tuple[list[Row], str, list[str]]:
-    return [Row(f"{where}: row {n}", dict(row)) for n, row in enumerate(dataset)], where, list(dataset.column_names)
+    rows = [Row(f"{where}: row {n}", dict(row)) for n, row in enumerate(dataset)]
+    if not rows:
+        raise HarnessError(f"{LEAD}: {where}: the dataset has no rows", exit_code=2)
+    return rows, where, list(dataset.column_names)
 
 
 def _files(files: list[Path], source: str) -> tuple[list[Row], str, list[str]]:
     rows: list[Row] = []
     for file in files:
         rows += _parquet(file) if file.suffix == ".parquet" else _json(file)
-    columns = list(rows[0].values) if rows and isinstance(rows[0].values, dict) else []
+    if not rows:
+        raise HarnessError(f"{LEAD}: {source}: the dataset has no rows", exit_code=2)
+    columns = list(rows[0].values) if isinstance(rows[0].values, dict) else []
     return rows, source, columns
 
 
