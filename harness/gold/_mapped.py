@@ -12,7 +12,7 @@ from pathlib import Path
 from harness.errors import HarnessError
 
 from ._articles import ImportOptions
-from ._columns import LEAD, Reading, Row, documents, fail, problem, squad_json
+from ._columns import LEAD, Reading, Row, documents, fail, mapping_kind, problem, squad_json
 from ._files import read_input
 from ._read import NotJSON, parse_json
 from ._squad import parse_squad
@@ -43,8 +43,6 @@ def read_mapped(source: str | os.PathLike, format: str, options: ImportOptions) 
 
 def _rows_to_gold(rows: list[Row], name: str, columns: list[str], options: ImportOptions,
                   reading: Reading) -> tuple[list[NewArticle], list[Pending]]:
-    from ._columns import mapping_kind
-
     if mapping_kind(options.columns, columns) == "summary":
         return documents(rows, options.columns, options, reading)
     if options.style is not None:
