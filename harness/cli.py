@@ -101,15 +101,19 @@ def _gold_add_article(args: argparse.Namespace) -> int:
 def _gold_import(args: argparse.Namespace) -> int:
     from harness.gold import ImportOptions, import_dataset, import_items
 
-    given = [f"--{name}" for name in ("style", "source", "license") if getattr(args, name) is not None]
-    allowed = {"jsonl": [], "squad": ["--source", "--license"], "summaries": ["--style", "--source", "--license"]}
+    given = [f"--{name}" for name in ("style", "source", "license", "columns", "split", "subset")
+             if getattr(args, name) is not None]
+    summaries = ["--style", "--source", "--license", "--columns"]
+    allowed = {"jsonl": [], "squad": ["--source", "--license"], "summaries": summaries, "xsum": summaries,
+               "hf": [*summaries, "--split", "--subset"]}
     wrong = [flag for flag in given if flag not in allowed[args.format]]
     if wrong:
         raise HarnessError(f"{', '.join(wrong)} does not apply to --format {args.format}", exit_code=2)
     if args.format == "jsonl":
         _print_added(import_items(args.gold, args.file, dry_run=args.dry_run), args.dry_run)
         return 0
-    options = ImportOptions(source=args.source, license=args.license, style=args.style)
+    options = ImportOptions(source=args.source, license=args.license, style=args.style, columns=args.columns,
+                            split=args.split, subset=args.subset)
     done = import_dataset(args.gold, args.file, args.format, options, dry_run=args.dry_run)
     qa = [r for r in done.records if "question" in r]
     unanswerable = sum(not r["answers"] for r in qa)
@@ -273,10 +277,16 @@ def _add_gold_parsers(commands: argparse._SubParsersAction) -> None:
     importer = command("import", _gold_import, "add many items or articles from a file, all or nothing", dry_run=True)
     importer.add_argument("file", type=Path)
     importer.add_argument("--format", choices=FORMATS, default="jsonl", help="jsonl (gold items, default), squad "
-                          "(SQuAD v1.1/v2.0 JSON), summaries (lines {id, article, references})")
+                          "(SQuAD v1.1/v2.0 JSON), summaries (lines {id, article, references}), xsum (lines "
+                          "{bbcid, document, summary}), hf (a datasets dataset: saved directory, parquet, JSON, "
+                          "or a hub name)")
     importer.add_argument("--style", choices=STYLES, help="--format summaries: the style of the references")
     importer.add_argument("--source", help="squad, summaries: meta.json source of the new articles")
     importer.add_argument("--license", help="squad, summaries: meta.json license of the new articles")
+    importer.add_argument("--columns", help="summaries, xsum, hf: TARGET=COLUMN,... (targets id, title, article, "
+                          "references or question, answers; references=a+b joins columns)")
+    importer.add_argument("--split", help="hf: the split of a dataset with several (e.g. test)")
+    importer.add_argument("--subset", help="hf: the dataset's configuration on the hub (e.g. 3.0.0)")
     export = command("export", _gold_export, "write the gold QA items in another format")
     export.add_argument("--format", choices=["squad"], required=True, help="squad: SQuAD v2.0 JSON")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")

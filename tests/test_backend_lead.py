@@ -65,3 +65,23 @@ def test_backend_through_the_registry_on_the_real_gold_article():
     assert results["kim-putin-talks/short"].text.startswith("When North Korean leader Kim")
     assert results["kim-putin-talks-q001"].text in article and results["kim-putin-talks-q001"].error is None
     assert backend.identity() == {"model_ref": "lead", "revision": None, "model_sha256": None}
+
+
+def test_sentences_option_sets_the_lead_length_for_every_style():
+    backend = create_backend(LeadModel(name="lead-1", backend="lead", sentences=1))
+    requests = [Request(id=f"a/{style}", task="summarization", prompt="", article=ARTICLE, article_id="a",
+                        style=style) for style in ("short", "one_sentence")]
+    results = {r.id: r.text for r in backend.generate(requests, GenerationOptions())}
+    assert results == {"a/short": "Kim Jong Un arrived in Vladivostok on Wednesday.",
+                       "a/one_sentence": "Kim Jong Un arrived in Vladivostok on Wednesday."}
+    assert lead_summary(ARTICLE, "headline", 2).split("\n") == [
+        "Kim Jong Un arrived in Vladivostok on Wednesday.", "He met Russian President Vladimir Putin."]
+
+
+def test_sentences_option_must_be_a_positive_whole_number():
+    import pydantic
+    import pytest
+
+    for bad in (0, -1, "three", 1.5):
+        with pytest.raises(pydantic.ValidationError):
+            LeadModel(name="lead", backend="lead", sentences=bad)

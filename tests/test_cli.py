@@ -19,7 +19,7 @@ def harness(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
 def test_shipped_gold_validates_with_counts():
     done = harness("gold", "validate")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("ok: 1 article, ") and "QA items" in done.stdout
+    assert done.stdout.startswith("ok: 20 articles, ") and "QA items" in done.stdout
 
 
 def test_invalid_gold_lists_every_problem_and_exits_1(tmp_path):

@@ -112,3 +112,23 @@ def test_cli_exit_codes_and_the_shipped_gold_passes(tmp_path):
 def test_unknown_article_in_the_library(tmp_path):
     with pytest.raises(HarnessError, match="unknown article 'nope'"):
         review_gold(load_gold(make_gold(tmp_path)), "nope")
+
+
+def test_an_article_with_references_and_no_qa_is_held_to_the_references_target_of_its_styles(tmp_path):
+    shorts = [s for s in MORE_SUMMARIES if s["style"] == "short"]
+    fourth = {**shorts[0], "text": "Envoys travel to Tokyo.\nA minister worries about the bill."}
+    summaries = [{**s, "id": f"test-article-s{n:03d}"} for n, s in enumerate([*shorts, fourth], start=1)]
+    (article,) = review_gold(load_gold(make_gold(tmp_path, qa=[], summaries=summaries))).articles
+    assert [t.name for t in article.targets] == ["written references per style"]
+    assert article.passed and article.targets[0].detail == "short 4 (at least 4 each)"
+    assert "QA targets: none apply (the article has reference summaries and no QA items)" in article.lines
+    (few,) = review_gold(load_gold(make_gold(tmp_path, qa=[], summaries=summaries[:3]))).articles
+    assert not few.passed and few.targets[0].detail == "short 3 (at least 4 each)"
+
+
+def test_an_article_with_qa_and_no_references_is_held_to_the_qa_targets(tmp_path):
+    (article,) = review_gold(load_gold(make_gold(tmp_path, qa=[*QA, P4_ITEM], summaries=[]))).articles
+    assert [t.name for t in article.targets] == [
+        "unanswerable share", "answerable items that are not lookups (unlabeled ones do not count)",
+        "content paragraphs with a question"]
+    assert "reference targets: none apply (the article has QA items and no reference summaries)" in article.lines

@@ -142,7 +142,7 @@ def _item_data(page: str) -> list[dict]:
 def test_item_table_has_every_prediction_and_filters(page, real_run):
     _, predictions = real_run
     rows = _item_data(page)
-    assert len(rows) == len(predictions) == 2 * (LIMIT + 3)  # 3 summary styles
+    assert len(rows) == len(predictions) == 2 * (LIMIT + LIMIT)  # LIMIT items of each task, for each model
     assert {r["m"] for r in rows} == {"lead", "evil"}
     assert [(r["i"], r["p"]) for r in rows if r["m"] == "lead"] == \
         [(p["id"], p["prediction"]) for p in predictions if p["model"] == "lead"]

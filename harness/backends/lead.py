@@ -1,4 +1,5 @@
-"""The extractive baseline: leading sentences for summaries, best-overlap sentence for QA."""
+"""The extractive baseline: leading sentences for summaries (as many as the request asks, or the model's
+`sentences` option), best-overlap sentence for QA."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ class LeadModel(ModelOptions):
     """The extractive lead baseline (first sentences; best-overlap sentence for QA)."""
 
     backend: Literal["lead"] = Field(description="Backend name.")
+    sentences: int | None = Field(
+        default=None, ge=1, le=100,
+        description="Leading sentences in every summary (lead-3: 3); by default 1 for a headline or "
+                    "one_sentence summary and 3 for a short one.",
+    )
 
 
 class LeadBackend(Backend):
@@ -46,5 +52,5 @@ class LeadBackend(Backend):
             if request.overlap_query is not None:
                 text = best_overlap_sentence(request.article, request.overlap_query)
             else:
-                text = lead_summary(request.article, request.lead_sentences or 1)
+                text = lead_summary(request.article, self.config.sentences or request.lead_sentences or 1)
             yield Result(id=request.id, text=text)

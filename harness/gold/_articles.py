@@ -20,11 +20,15 @@ from ._write import NewArticle, add_items
 @dataclass(frozen=True)
 class ImportOptions:
     """What an imported dataset file does not say: the meta.json `source` and `license` of every
-    new article, and (summaries) the style of the references."""
+    new article, (summaries) the style of the references, and (column-mapped imports, see
+    _columns) the mapping of columns and the dataset's split and subset."""
 
     source: str | None = None
     license: str | None = None
     style: str | None = None
+    columns: str | None = None
+    split: str | None = None
+    subset: str | None = None
 
 
 PLACEHOLDER_TITLE = "Untitled"

@@ -3,7 +3,8 @@
 - squad: SQuAD v1.1 / v2.0 JSON (see _squad), one new article per paragraph;
 - summaries: one document a line, `{"id", "article", "references": [...]}` as CNN/DailyMail and
   XSum exports have it; each becomes an article whose references are `written` summaries of
-  the style given with --style.
+  the style given with --style;
+- summaries with --columns, xsum, hf: read by column (see _mapped, _columns, _hf).
 Files are read before the gold directory is locked (an import file may be a pipe).
 """
 
@@ -18,6 +19,7 @@ from harness.errors import HarnessError, shown
 
 from ._articles import ImportOptions, article_text, check_options, new_meta, slug
 from ._files import gold_root, read_input
+from ._mapped import MAPPED_FORMATS, read_mapped
 from ._model import GoldTree
 from ._read import NotJSON, parse_json
 from ._rules import STYLES, GoldInvalid, Problem, more, text_problem
@@ -47,17 +49,20 @@ def import_dataset(gold_dir: str | os.PathLike, file: str | os.PathLike, format:
                    options: ImportOptions = ImportOptions(), dry_run: bool = False) -> Imported:
     """Create the articles and items of a SQuAD JSON or summaries JSONL file, all or nothing.
     The gold directory is created when it does not exist yet (a dataset of its own)."""
-    if format not in PARSERS:
-        raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: {', '.join(PARSERS)}; "
+    mapped = format in MAPPED_FORMATS or options.columns is not None
+    if format not in PARSERS and not mapped:
+        raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: {', '.join(FORMATS[1:])}; "
                            "gold items in JSONL go through import_items)", exit_code=2)
-    if format == "summaries" and options.style not in STYLES:
+    if format == "summaries" and options.style not in STYLES and not mapped:
         raise HarnessError(f"import --format summaries needs --style, one of {', '.join(STYLES)} (one_sentence "
                            "for XSum-like one-line references, short for CNN/DailyMail highlights)", exit_code=2)
     check_options(_LEAD, source=options.source, license=options.license)
-    text, where = read_input(Path(file), "import file", _LEAD)
-    parse = PARSERS[format]
-    articles, pendings = parse(text, where, options)
-    del text
+    if mapped:
+        articles, pendings = read_mapped(file, format, options)
+    else:
+        text, where = read_input(Path(file), "import file", _LEAD)
+        articles, pendings = PARSERS[format](text, where, options)
+        del text
     root = Path(gold_dir)
     if _is_dir(root):
         return Imported([a.id for a in articles], add_items(root, pendings, dry_run, articles))
@@ -200,4 +205,4 @@ def _reference_text(reference: str, style: str) -> str:
 # Dataset formats: name -> parser(text, where, options) -> (new articles, their items). A new
 # format registers its parser here.
 PARSERS = {"squad": parse_squad, "summaries": _documents}
-FORMATS = ("jsonl", *PARSERS)
+FORMATS = ("jsonl", *PARSERS, *MAPPED_FORMATS)

@@ -5,6 +5,9 @@ article's gold data is good enough, and a verdict against the documented targets
 - at least 20 answerable items are not lookups, when the article has 80 items or more;
 - at least 4 written references per summary style;
 - every content paragraph (more than 6 words; shorter ones are headings) has a question.
+An article with reference summaries and no QA items (an imported summarization dataset) is held
+to the references target only, for the styles it has; one with QA items and no summaries (an
+imported QA dataset) to the QA targets only.
 
 The rest of the report informs without deciding: type and reasoning mix, aliases, cloze-like
 questions, each reference's closeness to an article sentence and its words the article lacks.
@@ -97,8 +100,15 @@ def review_article(article: Article, items: list[QAItem], summaries: list[Summar
     lines += _cloze_lines(article, answerable, sentences)
     lines += _reference_lines(article, summaries, [article.text[a:b] for a, b in sentences])
     lines += _meta_lines(article)
-    targets = (_unanswerable_target(items), _non_lookup_target(items, answerable),
-               _references_target(summaries), _coverage_target(article, coverage))
+    qa_targets = (_unanswerable_target(items), _non_lookup_target(items, answerable), _coverage_target(article, coverage))
+    if summaries and not items:
+        lines.append("QA targets: none apply (the article has reference summaries and no QA items)")
+        targets = (_references_target(summaries, every_style=False),)
+    elif items and not summaries:
+        lines.append("reference targets: none apply (the article has QA items and no reference summaries)")
+        targets = qa_targets
+    else:
+        targets = (*qa_targets[:2], _references_target(summaries), qa_targets[2])
     return ArticleReview(article.id, tuple(lines), targets)
 
 
@@ -206,10 +216,12 @@ def _non_lookup_target(items: list[QAItem], answerable: list[QAItem]) -> Target:
                   f"this one has {len(items)})")
 
 
-def _references_target(summaries: list[SummaryRef]) -> Target:
+def _references_target(summaries: list[SummaryRef], every_style: bool = True) -> Target:
+    """Every style, or (every_style false) the styles the article has references of."""
     written = Counter(s.style for s in summaries if s.source == "written")
-    detail = ", ".join(f"{style} {written[style]}" for style in STYLES)
-    return Target("written references per style", all(written[s] >= MIN_WRITTEN_PER_STYLE for s in STYLES),
+    styles = STYLES if every_style else tuple(s for s in STYLES if any(r.style == s for r in summaries))
+    detail = ", ".join(f"{style} {written[style]}" for style in styles)
+    return Target("written references per style", all(written[s] >= MIN_WRITTEN_PER_STYLE for s in styles),
                   f"{detail} (at least {MIN_WRITTEN_PER_STYLE} each)")
 
 
