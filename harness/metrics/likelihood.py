@@ -120,3 +120,18 @@ def verdict(parts: dict[str, float]) -> Verdict:
         return Verdict(False, "empty summary")
     side = ">=" if parts["faithful"] else "<"
     return Verdict(bool(parts["faithful"]), f"pmi {parts['pmi']:.3f} {side} threshold {THRESHOLD:.3f}")
+
+
+DESCRIPTION = ("consistency with the article: sigmoid of the mean per-token log-probability gain the article "
+               "gives the summary under SmolLM2-135M-Instruct (PMI); faithful at pmi >= THRESHOLD")
+
+
+def __getattr__(name: str) -> Any:
+    """LIKELIHOOD, the registered metric object, built on first use (the metric contract's class)."""
+    if name != "LIKELIHOOD":
+        raise AttributeError(name)
+    from harness.tasks._base import Metric
+
+    metric = Metric("likelihood", TASK, DESCRIPTION, score=score, parts=PARTS, score_many=score_many)
+    globals()["LIKELIHOOD"] = metric
+    return metric

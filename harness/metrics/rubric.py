@@ -155,3 +155,17 @@ def score(answer: Any, options: Any = None) -> dict[str, float | None]:
     if verdict is None:  # the runner sets it when the config has a rubric judge
         raise RuntimeError("the rubric metric is scored from the verdicts of the rubric judge")
     return parts_of(verdict)
+
+
+DESCRIPTION = "a model judge's 1-5 ratings of consistency, relevance, coherence and fluency (summary_judge.jinja)"
+
+
+def __getattr__(name: str) -> Any:
+    """RUBRIC, the registered metric object, built on first use (the metric contract's class)."""
+    if name != "RUBRIC":
+        raise AttributeError(name)
+    from harness.tasks._base import Metric
+
+    metric = Metric("rubric", TASK, DESCRIPTION, score=score, parts=PARTS)
+    globals()["RUBRIC"] = metric
+    return metric
