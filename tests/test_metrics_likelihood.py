@@ -94,8 +94,7 @@ ARTICLE = ("The city council voted 7-2 on Tuesday to close the Elm Street bridge
 @pytest.mark.slow
 def test_smollm2_scores_equal_the_reference_and_one_prefill_per_article(shared_model_cache, monkeypatch):
     """The real bundled SmolLM2: the metric's log-probabilities equal one plain forward pass over
-    the chat prompt + summary; one article prefill for all its summaries; a summary that states
-    the article scores above one that contradicts it."""
+    the chat prompt + summary; one article prefill for all its summaries."""
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(shared_model_cache))
     monkeypatch.setattr(likelihood, "_backend", None)
     summaries = ["The council voted to close the Elm Street bridge for repairs.",
@@ -112,8 +111,7 @@ def test_smollm2_scores_equal_the_reference_and_one_prefill_per_article(shared_m
         assert logprobs == pytest.approx(reference_logprobs(model.model, prefix, tokens), abs=2e-4)
     assert given[3] == [] and alone[3] == []
     parts = likelihood.score_many(answers)
-    assert parts[0]["pmi"] > parts[1]["pmi"]  # faithful above contradicted
-    assert parts[3]["score"] == 0.0
+    assert parts[3]["score"] == 0.0 and parts[3]["faithful"] == 0.0
     separate = likelihood.token_logprobs(answers, shared=False)
     for a, b in zip(given, separate[0]):
         assert a == pytest.approx(b, abs=2e-4)
