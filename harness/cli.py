@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 a check failed (invalid gold, a regression, too many failed items);
 2 bad usage or unreadable input; 3 a bug in the harness (rerun with --debug for the traceback);
-130 Ctrl-C, 143 SIGTERM.
+130 Ctrl-C, 143 SIGTERM; 141 standard output closed early (`harness gold stats | head`).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import logging
 import signal
 import sys
 import time
 from pathlib import Path
 
+from harness.console import show_warnings, silence_stdout
 from harness.errors import HarnessError, Terminated
 
 
@@ -48,18 +48,17 @@ def _gold_review(args: argparse.Namespace) -> int:
 
 
 def _gold_agreement(args: argparse.Namespace) -> int:
-    from harness.gold import load_gold
-    from harness.run import format_agreement, measure_agreement
-    from harness.tasks import QAOptions
+    from harness.agreement import gold_agreement_command
 
-    if args.config is not None:
-        from harness.config import load_config
+    print(gold_agreement_command(args.gold, args.split, args.config))
+    return 0
 
-        options = load_config(args.config).tasks.qa or QAOptions()
-    else:
-        options = QAOptions()
-    results = measure_agreement(load_gold(args.gold), args.split, options)
-    print(format_agreement(results, args.split))
+
+def _agreement(args: argparse.Namespace) -> int:
+    from harness.agreement import agreement_command
+
+    print(agreement_command(args.files, args.format, _split_names(args.metrics), args.config, args.by,
+                            args.split, args.json))
     return 0
 
 
@@ -121,8 +120,10 @@ def _gold_import(args: argparse.Namespace) -> int:
 
 def _gold_export(args: argparse.Namespace) -> int:
     from harness.files import write_atomic
-    from harness.gold import export_squad, load_gold
+    from harness.gold import check_export_output, export_squad, load_gold
 
+    if args.output is not None:
+        check_export_output(args.output, args.gold)
     gold = load_gold(args.gold)
     text = json.dumps(export_squad(gold), ensure_ascii=False) + "\n"
     if args.output is None:
@@ -174,8 +175,8 @@ def _run(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _sigterm_stops():
-    """While a run goes, SIGTERM stops it as Ctrl-C does (Terminated: exit 143 with the resume
-    command) instead of killing it with nothing said."""
+    """While a command goes, SIGTERM stops it as Ctrl-C does (Terminated: exit 143; a run prints
+    the resume command, a gold import is rolled back) instead of killing it with nothing said."""
     def stop(signum, frame):
         raise Terminated()
 
@@ -221,7 +222,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     text, code = compare_command(
         args.base, args.head, max_drop=args.max_drop, alpha=args.alpha,
-        output_format=args.format, allow_gold_change=args.allow_gold_change,
+        output_format=args.format, allow_gold_change=args.allow_gold_change, min_coverage=args.min_coverage,
     )
     print(text, end="")
     return code
@@ -280,7 +281,7 @@ def _add_gold_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=["squad"], required=True, help="squad: SQuAD v2.0 JSON")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     command("migrate", _gold_migrate, "rewrite gold files from the v1 format to v2", dry_run=True)
-    agreement = command("agreement", _gold_agreement, "how far each QA metric agrees with the human judgments")
+    agreement = command("agreement", _gold_agreement, "how far each QA metric agrees with the labels in judgments.jsonl")
     agreement.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
                                                        "from this config")
@@ -293,7 +294,7 @@ def _add_run_parser(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config field (repeatable)")
     run.add_argument("--limit", type=int, help="only the first N items of each task")
     run.add_argument("--models", help="comma-separated model names to run (default: all)")
-    run.add_argument("--tasks", help="comma-separated tasks: qa,summarization (default: all in the config)")
+    run.add_argument("--tasks", help="comma-separated task names (default: all in the config)")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in its output directory")
     run.add_argument("--no-cache", action="store_true", help="ignore (and do not fill) the prediction cache")
     run.add_argument("--max-failed", metavar="N|FRACTION",
@@ -303,14 +304,43 @@ def _add_run_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_compare_parser(commands: argparse._SubParsersAction) -> None:
-    compare = commands.add_parser("compare", help="compare two reports; exit 1 on a significant regression")
+    compare = commands.add_parser(
+        "compare", help="compare two reports; exit 1 on a significant regression or a head that does not cover the base",
+        description="Compare HEAD with BASE item by item. Exit 1 when a metric drops significantly beyond its "
+                    "allowance, when the head lacks a model, task or metric of the base, or when it holds too few "
+                    "of the base's items (--min-coverage); 0 otherwise; 2 on bad input.")
     compare.add_argument("base", type=Path)
     compare.add_argument("head", type=Path)
-    compare.add_argument("--max-drop", action="append", default=[], metavar="METRIC=DELTA")
-    compare.add_argument("--alpha", type=float, default=0.05)
+    compare.add_argument("--max-drop", action="append", default=[], metavar="METRIC=DELTA",
+                         help="how much METRIC (or TASK.METRIC) may drop before a significant drop fails (default 0)")
+    compare.add_argument("--alpha", type=float, default=0.05,
+                         help="significance level: the intervals are at confidence 1 - ALPHA (default 0.05)")
     compare.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    compare.add_argument("--allow-gold-change", action="store_true")
+    compare.add_argument("--allow-gold-change", action="store_true",
+                         help="compare reports about different gold data on the item ids both hold")
+    compare.add_argument("--min-coverage", type=float, default=0.9, metavar="FRACTION",
+                         help="fail when the head holds fewer than FRACTION of the base's scored items of a model "
+                              "and task (default 0.9; 0 allows any head that shares at least one item)")
     compare.set_defaults(func=_compare)
+
+
+def _add_agreement_parser(commands: argparse._SubParsersAction) -> None:
+    from harness.agreement import FORMATS, GROUPS
+
+    agreement = commands.add_parser("agreement", help="how far each QA metric agrees with judged answers")
+    agreement.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    agreement.add_argument("--format", choices=list(FORMATS), default="jsonl",
+                           help="; ".join(f"{name}: {about}" for name, (_, about) in FORMATS.items()))
+    agreement.add_argument("--metrics", help="comma-separated: exact_match, f1, correct, containment, judge "
+                                             "(default: all, the judge when --config has one)")
+    agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
+                                                       "from this config")
+    agreement.add_argument("--by", action="append", default=[], choices=GROUPS,
+                           help="also break the figures down by source (system) or split (repeatable)")
+    agreement.add_argument("--split", choices=["dev", "heldout", "all"], default="all",
+                           help="only the answers of this split (the file's own, else by question hash)")
+    agreement.add_argument("--json", action="store_true", help="print one JSON object")
+    agreement.set_defaults(func=_agreement)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -320,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gold_parsers(commands)
     _add_run_parser(commands)
     _add_compare_parser(commands)
+    _add_agreement_parser(commands)
     return parser
 
 
@@ -327,9 +358,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
     args.started = started
-    _show_warnings()
+    show_warnings()
     try:
-        return args.func(args)
+        with _sigterm_stops():
+            code = args.func(args)
+            sys.stdout.flush()  # here, so that a closed pipe is seen while it can be handled
+        return code
+    except BrokenPipeError:
+        silence_stdout()
+        return 141
     except HarnessError as error:
         for problem in getattr(error, "problems", ()):  # invalid gold: every problem, one a line
             print(problem, file=sys.stderr)
@@ -344,24 +381,6 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", file=sys.stderr)
         return 3
-
-
-def _show_warnings() -> None:
-    """The library logs its warnings (a model's trust_remote_code, a fast-path fallback) to the
-    "harness" logger; the command line shows them on stderr."""
-    logger = logging.getLogger("harness")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("warning: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
-
-
-class _StderrHandler(logging.Handler):
-    """Writes to whatever sys.stderr is at the time (a StreamHandler keeps the stream it was given)."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        print(self.format(record), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -6,10 +6,13 @@ from typing import Any
 
 
 def report_dict(models: list[dict[str, Any]], gold: str = "a" * 64, seed: int = 0, resamples: int = 1000,
-                config: dict[str, Any] | None = None, scoring: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A report holding `models` (each needs at least name and tasks; the rest is filled in)."""
+                config: dict[str, Any] | None = None, scoring: dict[str, Any] | None = None,
+                tasks: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A report holding `models` (each needs at least name and tasks; the rest is filled in);
+    `tasks` how each task is shown (report.json's `tasks`)."""
     return {
-        "schema_version": 1, "run_id": "r", "created_at": "2024-01-01T00:00:00",
+        "tasks": tasks or {},
+        "schema_version": 2, "run_id": "r", "created_at": "2024-01-01T00:00:00",
         "config": config or {"name": "test", "gold": "gold", "tasks": {}, "models": [],
                              "bootstrap": {"resamples": resamples, "seed": seed, "confidence": 0.95}},
         "config_hash": "c" * 64,

@@ -101,7 +101,7 @@ def test_clear_regression_on_one_metric_fails(base, write, compare):
 
 
 def test_clear_improvement_passes(base, write, compare):
-    head = write("head.json", report({"m": {"qa": qa_task([1] * 60)}}))
+    head = write("head.json", report({"m": {"qa": qa_task([1] * 60), "summarization": summ_task([0.3, 0.4, 0.5])}}))
     code, out, _ = compare(base, head, "--format", "json")
     assert code == 0
     assert rows(out)[("m", "qa", "exact_match")]["verdict"] == "improved"
@@ -119,7 +119,8 @@ def test_one_flipped_item_is_no_significant_change(base, write, compare):
 
 def test_different_gold_is_refused_unless_allowed(base, write, compare):
     ids = [f"art-q{i:03d}" for i in range(2, 60)] + ["new-1", "new-2", "new-3"]  # 2 ids gone, 3 new
-    head = write("head.json", report({"m": {"qa": qa_task(BASE_CORRECT[2:] + [0, 0, 0], ids=ids)}}, gold="b" * 64))
+    head = write("head.json", report({"m": {"qa": qa_task(BASE_CORRECT[2:] + [0, 0, 0], ids=ids),
+                                            "summarization": summ_task([0.3, 0.4, 0.5])}}, gold="b" * 64))
     code, out, err = compare(base, head)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "different gold data" in err and "--allow-gold-change" in err
@@ -130,16 +131,18 @@ def test_different_gold_is_refused_unless_allowed(base, write, compare):
     assert "| m | exact\\_match | 58 | 0.741 | 0.741 |" in out
 
 
-def test_model_only_in_one_report_is_listed(base, write, compare):
+def test_what_only_one_report_holds_is_listed_and_only_the_base_side_fails(base, write, compare):
     head = write("head.json", report({"m": {"qa": qa_task(BASE_CORRECT)}, "other": {"qa": qa_task(BASE_CORRECT)}}))
     code, out, _ = compare(head, base)
-    assert code == 0
-    assert "**Only in base:**" in out and "- model other" in out
+    assert code == 1 and "FAIL: the head lacks model other" in out
+    assert "**Only in base (the head lacks it: the gate fails):**" in out and "- model other" in out
+    assert "**Only in head:**" in out
     assert "task summarization of model m" in out  # head has it, base (here: the head report) does not
     code, out, _ = compare(base, head, "--format", "json")
     data = json.loads(out)
-    assert code == 0 and data["only_in_head"] == ["model other"]
+    assert code == 1 and data["only_in_head"] == ["model other"]
     assert data["only_in_base"] == ["task summarization of model m"]
+    assert data["headline"] == "FAIL: the head lacks task summarization of model m"
 
 
 def test_config_and_scoring_differences_are_warnings(base, write, compare):
@@ -149,7 +152,8 @@ def test_config_and_scoring_differences_are_warnings(base, write, compare):
     assert code == 0
     assert "configs differ" not in out  # only the model list changed
     assert "scoring options differ: summarization.use\\_stemmer" in out  # Markdown-escaped
-    head = write("head2.json", report({"m": {"qa": qa_task(BASE_CORRECT)}}, seed=3, config_name="other"))
+    head = write("head2.json", report({"m": {"qa": qa_task(BASE_CORRECT), "summarization": summ_task([0.3, 0.4, 0.5])}},
+                                      seed=3, config_name="other"))
     code, out, _ = compare(base, head)
     assert code == 0
     assert "configs differ besides the model list: bootstrap.seed, name" in out
@@ -159,7 +163,8 @@ def test_config_and_scoring_differences_are_warnings(base, write, compare):
 @pytest.mark.parametrize("allowance, code", [("exact_match=0.3", 0), ("qa.exact_match=0.3", 0),
                                              ("exact_match=0.1", 1), ("f1=0.5", 1), ("qa.exact_match=0", 1)])
 def test_max_drop_allowance(base, write, compare, allowance, code):
-    head = write("head.json", report({"m": {"qa": qa_task([0] * 15 + [1] * 30 + [0] * 15)}}))
+    head = write("head.json", report({"m": {"qa": qa_task([0] * 15 + [1] * 30 + [0] * 15),
+                                            "summarization": summ_task([0.3, 0.4, 0.5])}}))
     got, out, err = compare(base, head, "--max-drop", allowance)
     assert got == code, err
     if code == 0:
@@ -167,7 +172,8 @@ def test_max_drop_allowance(base, write, compare, allowance, code):
 
 
 def test_task_metric_allowance_wins_over_plain_metric(base, write, compare):
-    head = write("head.json", report({"m": {"qa": qa_task([0] * 15 + [1] * 30 + [0] * 15)}}))
+    head = write("head.json", report({"m": {"qa": qa_task([0] * 15 + [1] * 30 + [0] * 15),
+                                            "summarization": summ_task([0.3, 0.4, 0.5])}}))
     code, out, _ = compare(base, head, "--max-drop", "exact_match=0.01", "--max-drop", "qa.exact_match=0.3")
     assert code == 0 and "within allowed drop 0.3" in out
 
@@ -200,7 +206,7 @@ def _without(data: dict, *path) -> dict:
     ("{not json", "not a report: invalid JSON at line 1"),
     ("[1, 2]", "not a report: expected a JSON object, got list"),
     (_without(report({"m": {"qa": qa_task([1])}}), "models"), "invalid report at models: field is missing"),
-    ({**report({}), "schema_version": 2}, "schema_version 2 is not supported (supported: 1)"),
+    ({**report({}), "schema_version": 3}, "schema_version 3 is not supported (supported: 1, 2)"),
     (_without(report({}), "schema_version"), "schema_version missing is not supported"),
     (_without(report({}), "gold", "hash"), "invalid report at gold.hash: field is missing"),
     (_without(report({"m": {"qa": qa_task([1])}}), "models", 0, "tasks", "qa", "items", 0, "article_id"),
@@ -240,16 +246,18 @@ def test_model_names_cannot_break_the_markdown_table(write, compare):
 
 
 def test_json_format_has_the_same_content(base, write, compare):
-    head = write("head.json", report({"m": {"qa": qa_task(BASE_CORRECT)}, "new": {}}, stemmer=False))
+    head = write("head.json", report({"m": {"qa": qa_task(BASE_CORRECT), "summarization": summ_task([0.3, 0.4, 0.5])},
+                                      "new": {}}, stemmer=False))
     code, out, _ = compare(base, head, "--format", "json", "--alpha", "0.1")
     data = json.loads(out)
     assert code == 0 and data["exit_code"] == 0 and data["result"] == "pass"
     assert data["alpha"] == 0.1 and data["confidence"] == pytest.approx(0.9)
     assert data["headline"] == "PASS: no significant regression"
-    assert data["only_in_head"] == ["model new"] and data["only_in_base"] == ["task summarization of model m"]
+    assert data["only_in_head"] == ["model new"] and data["only_in_base"] == [] and data["too_few"] == []
+    assert data["min_coverage"] == 0.9
     assert data["warnings"] == ["scoring options differ: summarization.use_stemmer"]
     assert data["base"] == str(base) and data["head"] == str(head)
-    assert {r["metric"] for r in data["rows"]} == {"exact_match", "f1"}
+    assert {r["metric"] for r in data["rows"]} == {"exact_match", "f1", "rouge1", "rougeL"}
 
 
 def test_library_api_without_the_cli(base, write):

@@ -189,12 +189,12 @@ def _report_with(predictions: list[str], tmp_path, capsys, monkeypatch) -> str:
 
 
 def test_hostile_predictions_cannot_break_the_report_md_tables(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("harness.report._markdown.WORST_ITEMS", 100)  # show every item, not the worst 5
+    monkeypatch.setattr("harness.report._tables.WORST_ITEMS", 100)  # show every item, not the worst 5
     markdown = _report_with(HOSTILE_PREDICTIONS, tmp_path, capsys, monkeypatch)
     assert table_rows_are_intact(markdown)
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown
     assert not CONTROL_OR_BIDI.search(markdown), ascii(CONTROL_OR_BIDI.search(markdown).group())
-    worst = markdown.split("worst items by exact_match")[1].split("\n\n")[1].split("\n")
+    worst = markdown.split("items by exact_match")[1].split("\n\n")[1].split("\n")
     assert len(worst) == 2 + len(HOSTILE_PREDICTIONS), "one row per prediction, none split or merged"
 
 
@@ -204,10 +204,12 @@ def test_any_text_in_any_cell_keeps_report_md_tables_intact(text, model):
     """render_markdown on a minimal report whose model name, gold and prediction are hostile."""
     metric = {"value": 0.5, "ci_low": 0.25, "ci_high": 0.75}
     report = Report.model_validate(report_dict([{"name": model, "tasks": {"qa": {
-        "n": 1, "failed": 0, "metrics": {"exact_match": metric}, "abstention_accuracy": metric,
-        "by_type": {text: {"n": 1, "metrics": {"exact_match": metric}}}, "items": []}}}]))
-    predictions = [{"model": model, "task": "qa", "id": text, "question": text, "style": None,
-                    "prediction": text, "references": [text, text], "error": None, "scores": {"exact_match": 0.0}}]
+        "n": 1, "failed": 0, "metrics": {"exact_match": metric}, "values": {text: metric},
+        "breakdowns": {text: {text: {"n": 1, "metrics": {"exact_match": metric}}}}, "items": []}}}],
+        tasks={"qa": {"title": text, "group_label": text, "item_field": "question"}}))
+    predictions = [{"model": model, "task": "qa", "id": text, "fields": {"question": text},
+                    "prediction": text, "references": [text, text], "error": None, "scores": {"exact_match": 0.0},
+                    "reasons": {"exact_match": text}}]
     markdown = render_markdown(report, predictions)
     assert table_rows_are_intact(markdown)
     assert not CONTROL_OR_BIDI.search(markdown), ascii(markdown[-300:])

@@ -67,7 +67,7 @@ def test_an_installed_plugin_backend_and_metric_run_like_built_ins(site, tmp_pat
     echo = report["models"][0]
     assert echo["backend"] == "echo" and echo["model_ref"] == "echo:Q: "
     lines = [json.loads(line) for line in (tmp_path / "out" / "predictions.jsonl").read_text().splitlines()]
-    questions = {line["id"]: line["question"] for line in lines if line["model"] == "echo"}
+    questions = {line["id"]: line["fields"]["question"] for line in lines if line["model"] == "echo"}
     assert [line["prediction"] for line in lines if line["model"] == "echo"] == [f"Q: {q}" for q in questions.values()]
     expected = [float(len(line["answer"].split()) <= 3) for line in lines if line["model"] == "echo"]
     assert [item["scores"]["short_answer"] for item in echo["tasks"]["qa"]["items"]] == expected

@@ -8,27 +8,29 @@ from harness.compare._compare import (
     REGRESSED,
     Comparison,
     Dropped,
-    Row,
+    MetricDelta,
     compare_reports,
     differences,
 )
-from harness.compare._gate import allowance_for, parse_max_drop
-from harness.compare._render import headline, render_json, render_markdown
+from harness.compare._gate import DEFAULT_MIN_COVERAGE, allowance_for, check_min_coverage, parse_max_drop
+from harness.compare._render import headline, render_comparison_json, render_comparison_markdown
 
 __all__ = [
+    "DEFAULT_MIN_COVERAGE",
     "IMPROVED",
     "NO_CHANGE",
     "NO_ITEMS",
     "REGRESSED",
     "Comparison",
     "Dropped",
-    "Row",
+    "MetricDelta",
     "allowance_for",
+    "check_min_coverage",
     "compare_command",
     "compare_reports",
     "differences",
     "headline",
     "parse_max_drop",
-    "render_json",
-    "render_markdown",
+    "render_comparison_json",
+    "render_comparison_markdown",
 ]

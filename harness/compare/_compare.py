@@ -3,6 +3,11 @@
 Items are paired by id (base order) and resampled together, clustered by article, with the
 base report's bootstrap seed and resamples at confidence 1 - alpha. A change is significant
 when its interval excludes 0, so the verdict always agrees with the interval shown.
+
+The head must cover the base: every model, task and metric of the base must be in the head,
+and of each model and task the head must hold at least `min_coverage` of the base's scored
+items (and at least one). What it lacks fails the comparison like a regression beyond its
+allowance; what only the head has is listed and does not fail.
 """
 
 from __future__ import annotations
@@ -11,10 +16,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.compare._gate import allowance_for
+from harness.compare._gate import DEFAULT_MIN_COVERAGE, MIN_ALPHA, allowance_for, check_min_coverage
 from harness.report import Report, TaskResult
 from harness.errors import HarnessError
-from harness.metrics import paired_delta_ci
+from harness.stats import paired_delta_ci
 
 IMPROVED, REGRESSED, NO_CHANGE, NO_ITEMS = "improved", "regressed", "no significant change", "no common items"
 _ZERO = 1e-12  # bounds within float rounding of 0 count as 0
@@ -22,8 +27,8 @@ _MISSING = object()  # a key one side of a diff lacks
 
 
 @dataclass(frozen=True)
-class Row:
-    """One metric of one model on one task."""
+class MetricDelta:
+    """One metric of one model on one task: base, head, their paired difference and the verdict."""
 
     model: str
     task: str
@@ -61,30 +66,39 @@ class Comparison:
     allowances: dict[str, float]
     base: str = "base"
     head: str = "head"
-    rows: list[Row] = field(default_factory=list)
+    rows: list[MetricDelta] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     only_in_base: list[str] = field(default_factory=list)
     only_in_head: list[str] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+    too_few: list[str] = field(default_factory=list)  # model and task the head holds too few items of
 
     @property
-    def failures(self) -> list[Row]:
+    def failures(self) -> list[MetricDelta]:
         return [row for row in self.rows if row.fails]
 
     @property
+    def passed(self) -> bool:
+        """No failing row, nothing of the base missing from the head, enough items, something compared."""
+        return bool(self.rows) and not self.failures and not self.only_in_base and not self.too_few
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.failures else 0
+        return 0 if self.passed else 1
 
 
 def compare_reports(base: Report, head: Report, alpha: float = 0.05, allowances: dict[str, float] | None = None,
-                    allow_gold_change: bool = False, labels: tuple[str, str] = ("base", "head")) -> Comparison:
+                    allow_gold_change: bool = False, labels: tuple[str, str] = ("base", "head"),
+                    min_coverage: float = DEFAULT_MIN_COVERAGE) -> Comparison:
     """Compare HEAD against BASE. Different gold is an error (exit 2) unless allow_gold_change.
 
     `labels` name the two reports in the output (their paths, for the CLI)."""
-    if not 0 < alpha < 1:
-        raise HarnessError(f"--alpha must be between 0 and 1 (exclusive), got {alpha}")
+    if not MIN_ALPHA <= alpha < 1:  # below MIN_ALPHA the confidence 1 - alpha rounds to 1
+        raise HarnessError(f"--alpha must be between 0 and 1 (exclusive) and at least {MIN_ALPHA:g}, got {alpha}")
+    check_min_coverage(min_coverage)
     result = Comparison(alpha, base.scoring.bootstrap.resamples, base.scoring.bootstrap.seed,
-                        base.gold.hash, head.gold.hash, dict(allowances or {}), *labels)
+                        base.gold.hash, head.gold.hash, dict(allowances or {}), *labels, min_coverage=min_coverage)
     _check_gold(result, allow_gold_change)
     _check_settings(result, base, head)
     heads = {model.name: model for model in head.models}
@@ -137,6 +151,7 @@ def _compare_task(result: Comparison, model: str, task_name: str, base: TaskResu
     only_base, only_head = len(base.items) - len(pairs), len(head.items) - len(pairs)
     if only_base or only_head:
         result.dropped.append(Dropped(model, task_name, only_base, only_head, len(pairs)))
+    _check_coverage(result, model, task_name, len(pairs), len(base.items))
     head_metrics = head.metric_names()
     for metric in base.metric_names():
         if metric not in head_metrics:
@@ -149,8 +164,20 @@ def _compare_task(result: Comparison, model: str, task_name: str, base: TaskResu
     result.only_in_head += [f"metric {task_name}.{m} of model {model}" for m in head_metrics if m not in base.metric_names()]
 
 
+def _check_coverage(result: Comparison, model: str, task: str, compared: int, held: int) -> None:
+    """Record model and task in `too_few` when the head shares no item with the base, or fewer
+    than min_coverage of the base's items (a base task without scored items compares nothing)."""
+    if held == 0:
+        result.too_few.append(f"{model} {task}: the base holds no scored items")
+    elif compared == 0:
+        result.too_few.append(f"{model} {task}: 0 of the base's {held} items (no common item ids)")
+    elif compared / held < result.min_coverage:
+        result.too_few.append(f"{model} {task}: {compared} of the base's {held} items ({compared / held:.0%}), "
+                              f"below --min-coverage {result.min_coverage:g}")
+
+
 def _row(result: Comparison, model: str, task: str, metric: str,
-         base_values: list[float], head_values: list[float], clusters: list[str]) -> Row:
+         base_values: list[float], head_values: list[float], clusters: list[str]) -> MetricDelta:
     ci = paired_delta_ci(base_values, head_values, clusters=clusters, resamples=result.resamples,
                          seed=result.seed, confidence=1 - result.alpha)
     n = len(base_values)
@@ -158,7 +185,7 @@ def _row(result: Comparison, model: str, task: str, metric: str,
     allowance = allowance_for(result.allowances, task, metric)
     # Every metric is gated; --max-drop gives a metric room to drop (0 when not named).
     fails = verdict == REGRESSED and -ci["delta"] > (allowance or 0.0)
-    return Row(model, task, metric, n, _mean(base_values), _mean(head_values), ci["delta"], ci["ci_low"],
+    return MetricDelta(model, task, metric, n, _mean(base_values), _mean(head_values), ci["delta"], ci["ci_low"],
                ci["ci_high"], ci["p_value"], verdict, allowance, fails)
 
 

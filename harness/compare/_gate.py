@@ -1,8 +1,13 @@
-"""`--max-drop METRIC=DELTA`: how much a metric may drop before a significant drop fails the gate.
+"""The gate's options: `--max-drop METRIC=DELTA`, `--min-coverage FRACTION`, the bounds of `--alpha`.
 
-METRIC is a metric name (every task that has it) or TASK.METRIC (that task only; it wins
-over a plain name). DELTA is a fraction >= 0 (0.02 = two points). Without any allowance, every
-significant regression fails; with allowances, only the metrics they name are gated.
+`--max-drop`: how much a metric may drop before a significant drop fails the gate. METRIC is
+a metric name (every task that has it) or TASK.METRIC (that task only; it wins over a plain
+name). DELTA is a fraction >= 0 (0.02 = two points). Every metric is gated: a significant
+drop fails unless it is within the metric's allowance, and a metric no allowance names has
+allowance 0.
+
+`--min-coverage`: the least fraction of the base's scored items, per model and task, the head
+must hold (default 0.9); a head sharing no item with the base fails whatever it is.
 """
 
 from __future__ import annotations
@@ -10,6 +15,16 @@ from __future__ import annotations
 import math
 
 from harness.errors import HarnessError
+
+DEFAULT_MIN_COVERAGE = 0.9
+MIN_ALPHA = 1e-15  # smaller, and 1 - alpha rounds to 1 (or nearly): no interval to draw
+
+
+def check_min_coverage(value: float) -> None:
+    """HarnessError unless 0 <= value <= 1."""
+    if not 0 <= value <= 1:
+        raise HarnessError(f"--min-coverage {value}: expected a fraction between 0 and 1, e.g. 0.9 (the head "
+                           "must hold 90% of the base's items of each model and task)")
 
 
 def parse_max_drop(entries: list[str], known: dict[str, set[str]]) -> dict[str, float]:

@@ -17,12 +17,13 @@ Unlike SQuAD normalization (harness.text), this one knows what answers look like
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
-from harness.metrics._numbers import canonical_numbers, number_value
+from harness.metrics._numbers import MAX_DIGITS, canonical_numbers, number_value
 
 # Written form (matched case-sensitively, as a whole word) -> what it stands for.
 ABBREVIATIONS: dict[str, str] = {
@@ -74,7 +75,17 @@ _ABBREVIATION = re.compile("|".join(_pattern(form) for form in sorted(ABBREVIATI
 _DASHES = re.compile("[\u2010-\u2015\u2212]")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _NUMBER_DASH = re.compile(r"(?<=\d)\s*-\s*(?=\d)")
-_KEEP = re.compile(r"\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-")  # "10x", "2nd" stay one token
+_KEEP = re.compile(r"\d+(?:\.\d+)?(?:e[+-]?\d+|\^-?\d+)(?![\w.])|\d+(?:/\d+)+|\d+(?:[.,]\d+)*[^\W\d_]*|[^\W_]+|\$|-"
+                   r"|[,;:!?()]")  # "10x", "2nd" stay one token
+_SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b",
+                              "0123456789-")
+_POWER = re.compile("(?<=\\d)[\u207b]?[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+")
+_FRACTION = re.compile("(\\d*)([\u00bc-\u00be\u2150-\u215e])")
+_BRACKETED = re.compile(r"\[\d{1,3}\]")
+_STOPS = frozenset(",;:!?()")  # punctuation kept only until titles are dropped ("Amartya Sen, a ...")
+_GLUED_CASE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\d)(?!\d*(?:st|nd|rd|th|s)\b)")
+_CITATION = re.compile(r"(?:(?<=[a-z]{2})|(?<=[)\]\u201d\"]))\d{1,2}(?=[\s.,;:!?)\]]|$)")
+_GLUED_DIGITS = re.compile(r"(?<=\d)(?=[a-z]{3,}\b)(?<!\bfold)")
 _UNIT = re.compile("|".join(rf"(?<!\w){re.escape(u)}(?!\w)" for u in sorted(UNIT_SPELLINGS, key=len, reverse=True)))
 _QUALIFIER = re.compile(r"\b(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\b")
 
@@ -92,9 +103,41 @@ class Form:
         return " ".join(self.tokens)
 
 
+def unglued(text: str) -> str:
+    """Text with glued words apart and citation marks gone ("byWilliam Wyler1" -> "by William
+    Wyler", "in2013after" -> "in 2013 after", "(1994)1" -> "(1994)")."""
+    text = _CITATION.sub("", text)
+    text = _GLUED_CASE.sub(" ", text)
+    return _GLUED_DIGITS.sub(" ", text)
+
+
+def _plain(text: str) -> str:
+    """Powers and vulgar fractions in words NFKC keeps apart ("10\u2074" -> "10^4", "1\u00bd" ->
+    "1 1/2"), then NFKC, accents dropped ("Rodr\u00edguez" -> "Rodriguez"), bracketed citation
+    marks dropped ("Gardner[4]")."""
+    if text.isascii():
+        return _BRACKETED.sub("", text)
+    text = _POWER.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), text)
+    text = _FRACTION.sub(lambda m: _vulgar(m.group(1), m.group(2)), text)
+    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKC", "".join(c for c in text if not unicodedata.combining(c)))
+    return _BRACKETED.sub("", text)
+
+
+def _vulgar(whole: str, char: str) -> str:
+    """"1" and "\u00bd" -> "1.5"; a fraction that is no finite decimal stays a fraction ("1/3")."""
+    fraction = unicodedata.numeric(char)
+    if fraction * 8 != int(fraction * 8):
+        written = unicodedata.normalize("NFKC", char).replace("\u2044", "/")
+        return f"{whole} {written}" if whole else written
+    value = Decimal(whole or 0) + Decimal(str(fraction))
+    return format(value.normalize(), "f")
+
+
+@functools.lru_cache(maxsize=1 << 15)
 def answer_form(text: str) -> Form:
     """The canonical form of an answer (see the module doc)."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unglued(_plain(text).translate(_QUOTES))
     text = _DASHES.sub("-", text)
     text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(0)], text)
     text = re.sub(r"\bus\$|\$", " $ ", text.lower())
@@ -103,12 +146,13 @@ def answer_form(text: str) -> Form:
     text = _UNIT.sub(lambda m: UNIT_SPELLINGS[m.group(0)], text.replace("%", " percent"))
     text = re.sub(r"\b(a|one) (year|month) and a half\b", r"1.5 \2s", text)
     text = _NUMBER_DASH.sub(" - ", text)
-    text = re.sub(r"(?<=[^\W\d_])-(?=\w)|(?<=\d)-(?=[^\W\d_])", " ", text)  # Jong-il, 10-fold
+    text = re.sub(r"(?<=[^\W\d_])(?<!\de)-(?=\w)|(?<=\d)-(?=[^\W\d_])", " ", text)  # Jong-il, 10-fold; not 1e-3
     qualifiers = frozenset(q for q in (QUALIFIERS[m] for m in _QUALIFIER.findall(text)) if q)
     text = _QUALIFIER.sub(" ", text)
     tokens = _in_years(canonical_numbers(_KEEP.findall(text)))
     tokens = [MONTHS.get(t, t) for t in tokens if t not in ARTICLES and t != "-"]
-    named = _drop_titles(tokens)
+    named = [t for t in _drop_titles(tokens) if t not in _STOPS]
+    tokens = [t for t in tokens if t not in _STOPS]
     return Form(tuple(_drop_leading(named)), qualifiers, titled=len(named) < len(tokens))
 
 
@@ -118,7 +162,9 @@ def _in_years(tokens: list[str]) -> list[str]:
     for index in range(len(out) - 1):
         value = number_value(out[index])
         if value is not None and out[index + 1] in ("month", "months"):
-            years = (value / 12).quantize(Decimal("0.000001")).normalize()
+            with localcontext() as context:
+                context.prec = 4 * MAX_DIGITS
+                years = (value / 12).quantize(Decimal("0.000001")).normalize()
             out[index], out[index + 1] = format(years, "f"), "years"
     return out
 
@@ -131,7 +177,7 @@ def _drop_titles(tokens: list[str]) -> list[str]:
         end = index
         while end < len(tokens) and tokens[end] in TITLES:
             end += 1
-        if end > index and end < len(tokens) and tokens[end] not in ("of", "and", "s"):
+        if end > index and end < len(tokens) and tokens[end] not in ("of", "and", "s") and tokens[end] not in _STOPS:
             index = end  # the titles go, the name stays
             continue
         kept += tokens[index:end + 1] if end > index else [tokens[index]]

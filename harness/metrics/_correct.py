@@ -4,68 +4,63 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
 
 1. unanswerable item: correct only when the model abstains;
 2. empty answer: wrong;
-3. yes/no items: the answer's leading yes or no decides; without one, a statement that takes
-   up the question's words means "no" when it is negated and "yes" otherwise;
+3. yes/no items: "Yes and no" is wrong; else the answer's leading yes or no decides; without
+   one, a statement that takes up the question's words means "no" when it is negated and "yes"
+   otherwise;
 4. the answer equals an accepted answer in canonical form, or does once spaces are ignored
    ("Chong-jin" = "Chongjin"): correct, even when it sounds like an abstention ("Unclear.");
-5. an abstention on an answerable item: wrong;
+5. an abstention on an answerable item: wrong (unless the answer begins with an accepted
+   answer that sounds like one: "Unknown gunmen attacked ..." for "unknown gunmen");
    (from here on an accepted answer whose qualifier contradicts the answer's, "under" against
    "over", is not considered)
-6. three or more short items ("Moscow, Beijing, Vladivostok") where no accepted answer is a
-   list: wrong, a list of guesses;
-7. the accepted answers hold a number and the answer gives numbers of that kind (years, or
-   other quantities) but none of them, or the same number in another unit ("19 months" for
-   "19 years"): wrong;
+6. a list of guesses (_guess_list): wrong;
+7. every accepted answer holds a number of a kind the answer gives, and none of them is given,
+   or the same number comes in another unit ("19 months" for "19 years"): wrong;
 8. the answer holds an accepted answer as a whole phrase:
-   - with "or"/"either" within three words of it ("Moscow or Vladivostok"): wrong, a hedge;
+   - a negation at most NEGATION_REACH words before it in its clause: wrong, negates;
+   - with "or"/"either" within three words of it in an answer of at most HEDGE_WORDS words,
+     and no other accepted answer on the other side: wrong, a hedge;
    - short (at most SHORT_LIST words) and joined by "and" to something the accepted answer
      does not hold ("China and Japan" for "China"): wrong, another candidate;
-   - otherwise, in an answer of at most SENTENCE_WORDS words (one sentence): correct;
-9. a title and part of an accepted name ("President Xi" for "Xi Jinping"): correct;
-10. every content word of an accepted answer (stemmed; negations count) within a run of the
+   - otherwise, in an answer of at most SENTENCE_WORDS words or in one of its sentences: correct;
+9. the short form of an accepted name in a sentence ("Shirley Jones" for "Shirley Mae Jones"): correct;
+10. a title and part of an accepted name ("President Xi" for "Xi Jinping"): correct;
+11. every content word of an accepted answer (stemmed; negations count) within a run of the
     answer a few words longer than that answer, and besides the question's own words at most
     EXTRA_WORDS others: correct;
-11. at least MOST_WORDS of the content words of an accepted answer of three or more, the same
-    negations, in an answer at most three words longer: correct ("a desire to notch a win" for
-    "a strong desire to notch a win": three of four);
-12. otherwise wrong.
+12. at least MOST_WORDS of the content words of an accepted answer of three or more, the same
+    negations, in an answer at most three words longer: correct;
+13-16. in a sentence of the answer: the accepted answer in other word forms; its letters where
+    spaces were lost; the year of a full date; most of its content words together with its
+    head word (harness.metrics._correct_prose): correct;
+17. otherwise wrong.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from harness.metrics._answer_forms import Form, answer_form
+from harness.metrics._correct_prose import NEGATIONS, SENTENCE_WORDS, find as _find, glued_contains, negated as _negated, \
+    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, stem_contains, year_of_date, content as _content, stem as _stem
 from harness.metrics._numbers import is_year, number_value, numbers_in
+from harness.tasks import Verdict
 from harness.text import STOP_WORDS
 
-SENTENCE_WORDS = 60  # an answer this long or shorter is one sentence around its answer
 SHORT_LIST = 6  # "China and Japan": words of a short answer that names two candidates
 EXTRA_WORDS = 4  # content words rule 10 allows beyond an accepted answer and the question
 MOST_WORDS = 0.75  # share of an accepted answer's content words that rule 11 asks for
-NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none"})
+HEDGE_WORDS = 10  # "X or Y" is a hedge in an answer this short; in longer prose "or" is a rewording
 SOURCE_WORDS = frozenset({"articl", "text", "passag", "stori", "report", "say", "state"})  # stems: "the article says"
 UNITS = frozenset(
     "second seconds minute minutes hour hours day days week weeks month months year years decade decades "
     "century centuries ton tons tonne tonnes kilogram kilograms kilometer kilometers kilometre kilometres "
     "mile miles meter meters metre metres percent dollar dollars won rubles ruble yuan euros euro".split()
 )
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A 0/1 verdict and the rule that decided it, in words."""
-
-    correct: bool
-    rule: str
-
-    @property
-    def value(self) -> float:
-        return float(self.correct)
+_PLACE = re.compile(r"^([A-Z][^,()]*), ([A-Z][^,()]*)$")  # "Munich, Bavaria"
+_PARENTHESIS = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
+_LIST_SEPARATOR = re.compile(r"[,;/]|\band\b|\bor\b", re.IGNORECASE)  # no \s* around it: linear in spaces
 
 
 def judge(answer: str, references: Sequence[str], question: str, abstained: bool) -> Verdict:
@@ -79,13 +74,33 @@ def judge(answer: str, references: Sequence[str], question: str, abstained: bool
         return Verdict(False, "empty answer")
     if _polarity(references[0]) is not None:
         return _yes_no(answer, references[0], question, abstained)
-    forms = {reference: answer_form(reference) for reference in references}
+    forms = {reference: answer_form(reference) for reference in _with_parts(references)}
     for reference, gold in forms.items():
         if _equal(form, gold):
             return Verdict(True, f"equals '{reference}' (canonical form)")
-    if abstained:
+    if abstained and not _abstains_in_gold_words(form, forms):
         return Verdict(False, "abstains, but the article answers the question")
     return _beyond_equal(answer, form, forms, question)
+
+
+def _with_parts(references: Sequence[str]) -> list[str]:
+    """The accepted answers, and for one written "X (Y)" ("adenosine diphosphate (ADP)") or "X, Y"
+    of two capitalized names ("Munich, Bavaria") X and Y too."""
+    out = list(references)
+    for reference in references:
+        match = _PARENTHESIS.match(reference) or _PLACE.match(reference)
+        if match:
+            out += [part for part in match.groups() if part.strip() and part not in out]
+    return out
+
+
+def _abstains_in_gold_words(form: Form, forms: dict[str, Form]) -> bool:
+    """The answer begins with an accepted answer that itself sounds like an abstention
+    ("Unknown gunmen attacked ..." for "unknown gunmen"): the words are the answer's, not a refusal."""
+    from harness.tasks._abstention import is_abstention
+
+    return any(gold.tokens and form.tokens[:len(gold.tokens)] == gold.tokens and is_abstention(reference, "\x00")
+               for reference, gold in forms.items())
 
 
 def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str) -> Verdict:
@@ -97,9 +112,13 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
     if number:
         return Verdict(False, number)
     for reference, gold in forms.items():
-        found = _contained(answer, form, reference, gold)
+        found = _contained(answer, form, reference, gold, forms)
         if found is not None:
             return found
+    for reference, gold in forms.items():
+        found = _short_name(answer, reference, gold)
+        if found is not None:
+            return Verdict(True, found)
     for reference, gold in forms.items():
         if form.titled and len(form.tokens) <= 2 and set(form.tokens) < set(gold.tokens):
             return Verdict(True, f"a title and part of the name '{reference}'")
@@ -113,29 +132,80 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
         if (len(wanted) >= 3 and len(wanted & said) >= MOST_WORDS * len(wanted)
                 and wanted & NEGATIONS == said & NEGATIONS and len(form.tokens) <= len(gold.tokens) + 3):
             return Verdict(True, f"has most content words of '{reference}'")
+    for rule in (lambda r, g: stem_contains(answer, r, g), lambda r, g: glued_contains(answer, form, r, g),
+                 lambda r, g: year_of_date(answer, r, g),
+                 lambda r, g: sentence_recall(answer, r, g, _content(asked.tokens))):
+        for reference, gold in forms.items():
+            found = rule(reference, gold)
+            if found is not None:
+                return Verdict(True, found)
     return Verdict(False, "matches no accepted answer")
 
 
-def _contained(answer: str, form: Form, reference: str, gold: Form) -> Verdict | None:
-    """Rule 8 for one accepted answer; None when the answer does not hold it or is too long."""
+def _contained(answer: str, form: Form, reference: str, gold: Form, forms: dict[str, Form]) -> Verdict | None:
+    """Rule 8 for one accepted answer; None when the answer does not hold it, or holds it only
+    in a run of more than SENTENCE_WORDS words without a sentence break."""
     where = _find(form.tokens, gold.tokens)
-    if where is None or len(form.tokens) > SENTENCE_WORDS:
+    if where is None:
         return None
-    if _or_beside(form.tokens, where, len(gold.tokens)) and "or" not in gold.tokens:
+    place = ""
+    if len(form.tokens) > SENTENCE_WORDS:
+        if not any(_find(tokens, gold.tokens) is not None for tokens in _sentence_forms(answer)):
+            return None
+        place = " in one of its sentences"
+    negated = _negated(answer, gold)
+    if negated:
+        return Verdict(False, f"negates '{reference}' ({negated})")
+    if (len(form.tokens) <= HEDGE_WORDS and _or_beside(form.tokens, where, len(gold.tokens))
+            and "or" not in gold.tokens and not _other_side_accepted(form, where, gold, forms)):
         return Verdict(False, f"hedges between '{reference}' and another answer")
     rest = form.tokens[:where] + form.tokens[where + len(gold.tokens):]
     if len(form.tokens) <= SHORT_LIST and "and" in rest and "and" not in gold.tokens:
         return Verdict(False, f"names another candidate beside '{reference}'")
-    return Verdict(True, f"contains '{reference}'")
+    return Verdict(True, f"contains '{reference}'{place}")
+
+
+
+
+
+
+
+
+
+
+def _other_side_accepted(form: Form, where: int, gold: Form, forms: dict[str, Form]) -> bool:
+    """The words joined to the accepted answer by "or" begin or end with another accepted answer
+    ("hectogon or hecatontagon")."""
+    after = form.tokens[where + len(gold.tokens):]
+    before = form.tokens[:where]
+    sides = []
+    if "or" in after[:3]:
+        sides.append(after[after.index("or") + 1:][:3])
+    if "or" in before[-3:]:
+        sides.append(before[:len(before) - 1 - before[::-1].index("or")][-3:])
+    others = [other.tokens for other in forms.values() if other is not gold and other.tokens]
+    return any(side[:len(other)] == other or side[-len(other):] == other for side in sides for other in others)
 
 
 def _polarity(text: str) -> str | None:
-    """"yes" or "no" when the text begins with one (Yes, he does / No.), else None."""
+    """"yes" or "no" when the text begins with one (Yes, he does / No.), or is at most three words
+    holding one ("Typically, no"), else None."""
     words = re.findall(r"[^\W_]+", text.lower())
-    return words[0] if words and words[0] in ("yes", "no") else None
+    if words and words[0] in ("yes", "no"):
+        return words[0]
+    said = [w for w in words if w in ("yes", "no")] if len(words) <= 3 else []
+    return said[0] if len(set(said)) == 1 else None
+
+
+def _both_polarities(text: str) -> bool:
+    """"Yes and no.", "yes or no": the answer gives both."""
+    words = re.findall(r"[^\W_]+", text.lower())[:3]
+    return "yes" in words and "no" in words
 
 
 def _yes_no(answer: str, gold: str, question: str, abstained: bool) -> Verdict:
+    if _both_polarities(answer):
+        return Verdict(False, "answers both 'yes' and 'no' to a yes/no question")
     said = _polarity(answer)
     if said is not None:
         return Verdict(said == _polarity(gold), f"answers '{said}' to a yes/no question")
@@ -159,20 +229,29 @@ def _conflicting(form: Form, gold: Form) -> bool:
 
 
 def _guess_list(answer: str, forms: dict[str, Form]) -> bool:
-    """Three or more short items ("Moscow, Beijing, Vladivostok") where no accepted answer is a list."""
+    """Three or more short items ("Moscow, Beijing, Vladivostok"), or four or more and a longer
+    last part that holds no accepted answer ("..., all of them countries Kim has courted"), where
+    no accepted answer is a list and at most one item holds an accepted answer."""
     parts = [p for p in _LIST_SEPARATOR.split(answer) if p.strip()]
-    short = all(len(p.split()) <= 4 for p in parts)
-    return len(parts) >= 3 and short and not any(len(_LIST_SEPARATOR.split(r)) >= 3 for r in forms)
+    short = [len(p.split()) <= 4 for p in parts]
+    tail = not short[-1] if parts else False
+    if sum(short) < 3 + tail or not all(short[:-1]) or any(len(_LIST_SEPARATOR.split(r)) >= 3 for r in forms):
+        return False
+    hits = [any(_find(answer_form(p).tokens, gold.tokens) is not None for gold in forms.values()) for p in parts]
+    return sum(hits) <= 1 and not (tail and hits[-1])
 
 
 def _number_mismatch(form: Form, forms: dict[str, Form], asked: Form) -> str | None:
-    """Why the answer's numbers are not the gold's (none of them, or another unit), or None."""
+    """Why the answer's numbers are not the gold's (none of them, or another unit), or None.
+    Each accepted answer is checked on its own: one whose numbers of a kind the answer gives, or
+    one with no number of that kind, leaves the answer to the later rules."""
     every = set(numbers_in(form.tokens))
     given = [n for n in numbers_in(form.tokens) if n not in numbers_in(asked.tokens)]
     for kind in (is_year, lambda n: not is_year(n)):
-        wanted = {n for gold in forms.values() for n in numbers_in(gold.tokens) if kind(n)}
+        per_gold = [{n for n in numbers_in(gold.tokens) if kind(n)} for gold in forms.values()]
         said = [n for n in given if kind(n)]
-        if wanted and said and not wanted & every:
+        if said and per_gold and all(wanted and not wanted & every for wanted in per_gold):
+            wanted = set().union(*per_gold)
             return f"gives {', '.join(said)} where the article says {', '.join(sorted(wanted))}"
     gold_units = {(n, u) for gold in forms.values() for n, u in _units(gold.tokens).items()}
     for number, unit in _units(form.tokens).items():
@@ -188,10 +267,6 @@ def _units(tokens: Sequence[str]) -> dict[str, str]:
             if number_value(a) is not None and b in UNITS}
 
 
-def _find(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
-    """Where `phrase` starts as a run of whole tokens of `tokens`, or None."""
-    width = len(phrase)
-    return next((i for i in range(len(tokens) - width + 1) if width and tokens[i:i + width] == phrase), None)
 
 
 def _or_beside(tokens: tuple[str, ...], start: int, width: int) -> bool:
@@ -207,20 +282,3 @@ def _within(tokens: Sequence[str], wanted: set[str], width: int) -> bool:
         if stem in wanted and wanted <= set(stems[start:start + width]):
             return True
     return False
-
-
-def _content(tokens: Sequence[str]) -> set[str]:
-    """Stems of the words that carry meaning; negations count ("not certain" is not "certain")."""
-    return {_stem(t) for t in tokens if t not in STOP_WORDS or t in NEGATIONS}
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    return _stemmer().stem(word)
-
-
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    from nltk.stem import porter
-
-    return porter.PorterStemmer()

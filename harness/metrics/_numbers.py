@@ -11,7 +11,7 @@ year completed ("1950-53" -> "1950 to 1953").
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, localcontext
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -30,24 +30,53 @@ ORDINALS = {
 MULTIPLES = {"twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3, "quadruple": 4}
 FOLD_WORDS = {f"{word}fold": value for word, value in {**UNITS, **TENS, "hundred": 100, "thousand": 1000}.items()}
 
+MAX_DIGITS = 30  # numbers this long or longer, or this small, are compared as written
+_POWER = re.compile(r"^(\d+(?:\.\d+)?)(e|\^)([+-]?)(\d+)$")
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)(k|m|mn|bn|b|x)$")
 _ORDINAL_DIGITS = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 
 def number_value(token: str) -> Decimal | None:
-    """The value of a token written in digits ("10,000", "1.5"), else None."""
-    if not _DIGITS.match(token):
+    """The value of a token written in digits ("10,000", "1.5"), else None; a number of more
+    than MAX_DIGITS digits has no value (it is compared as written)."""
+    if len(token) > MAX_DIGITS + 12 or not _DIGITS.match(token):
         return None
-    try:
-        return Decimal(token.replace(",", ""))
-    except InvalidOperation:
+    value = Decimal(token.replace(",", ""))
+    return value if _in_range(value) else None
+
+
+def _in_range(value: Decimal) -> bool:
+    """Whether a value has a canonical form: zero, or between 10^-MAX_DIGITS and 10^MAX_DIGITS."""
+    return value.is_finite() and (value.is_zero() or -MAX_DIGITS <= value.adjusted() < MAX_DIGITS)
+
+
+def _power(token: str) -> Decimal | None:
+    """"1e3", "2.5e-4" and "10^4" (as written for "10\u2074"), where the value is in range."""
+    match = _POWER.match(token)
+    if not match:
         return None
+    if len(match.group(4)) > 3 or int(match.group(4)) > MAX_DIGITS:
+        return None
+    base, sign, exponent = Decimal(match.group(1)), match.group(3) == "-", int(match.group(4))
+    with localcontext() as context:
+        context.prec = 4 * MAX_DIGITS
+        if match.group(2) == "e":
+            value = base.scaleb(-exponent if sign else exponent)
+        elif base.is_zero():
+            return None
+        else:
+            value = base ** (-exponent if sign else exponent)
+            if base.adjusted() * exponent > MAX_DIGITS:
+                return None
+    return value if _in_range(value) else None
 
 
 def _text(value: Decimal) -> str:
     """A number in digits: no separators, no trailing zeros ("1500000", "1.5")."""
-    value = value.normalize()
+    with localcontext() as context:
+        context.prec = 4 * MAX_DIGITS
+        value = value.normalize()
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -98,7 +127,12 @@ def canonical_numbers(tokens: list[str]) -> list[str]:
             out.append(token)
             index += 1
             continue
-        value, index = parsed
+        value, end = parsed
+        if not _in_range(value):
+            out.append(token)  # beyond MAX_DIGITS: no canonical form, the words stay
+            index += 1
+            continue
+        index = end
         if index < len(tokens) and tokens[index] in ("times", "fold"):
             out += [_text(value), "fold"]
             index += 1
@@ -109,6 +143,9 @@ def canonical_numbers(tokens: list[str]) -> list[str]:
 
 def _single(token: str) -> list[str] | None:
     """Forms that are one token: 10x, 10k, tenfold, second, 2nd, twice."""
+    power = _power(token) if ("e" in token or "^" in token) and token[:1].isdigit() else None
+    if power is not None:
+        return [_text(power)]
     if token in FOLD_WORDS:
         return [str(FOLD_WORDS[token]), "fold"]
     if token in MULTIPLES:
@@ -119,7 +156,7 @@ def _single(token: str) -> list[str] | None:
     if ordinal:
         return [f"{int(ordinal.group(1))}th"]
     suffixed = _SUFFIXED.match(token)
-    if suffixed:
+    if suffixed and len(token) <= MAX_DIGITS:
         number, suffix = Decimal(suffixed.group(1)), suffixed.group(2)
         return [_text(number), "fold"] if suffix == "x" else [_text(number * SCALE_SUFFIXES[suffix])]
     return None

@@ -1,8 +1,12 @@
-"""From generations to numbers: each task scores its items, then means with bootstrap intervals
-overall and per group, the task's own summary values, and its extra `evaluate` metrics.
+"""From generations to numbers: each task turns its items' generations into answers, each
+configured metric scores them, then means with bootstrap intervals overall, per group and per
+article, the task's own summary values, and its extra `evaluate` metrics.
 
 Failed items (the backend reported an error, or a replayed file lacks them) stay in the
 denominator and score zero on every metric: dropping them would flatter a flaky model.
+A metric that raises, or returns something that is not a score, stops the run with one line
+naming the metric and the item (exit 2, harness.scoring); the run log keeps every generation
+for --resume.
 """
 
 from __future__ import annotations
@@ -11,43 +15,51 @@ import functools
 from collections import defaultdict
 from typing import Any, Sequence
 
-from harness.metrics import compute_extra_metric, load_extra_metric, mean_with_ci
-from harness.report import FailedItem, GroupResult, ItemScore, MetricValue, TaskResult
-from harness.tasks import TASKS, EvalItem, Scored, metric_value
+from harness.metrics._evaluate import compute_extra_metric, load_extra_metric
+from harness.report import ARTICLE_BREAKDOWN, FailedItem, GroupResult, ItemScore, MetricValue, PredictionLine, TaskResult
+from harness.run._records import Generation
+from harness.scoring import ItemScores, score_answers
+from harness.stats import mean_with_ci
+from harness.tasks import EvalItem, Metric, Verdict, metric as load_metric, task as get_task
 
 
 def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], records: dict,
-               bootstrap: Any, judged: dict[str, Any] | None = None) -> tuple[TaskResult, list[dict[str, Any]]]:
-    """(the task's result for one model, its predictions.jsonl lines); `judged` holds a model
-    judge's verdicts by item id (QA with the judge metric)."""
-    task = TASKS[task_name]
-    records = [records[(item.task, item.id)] for item in items]
-    extra = (lambda item: {"judged": judged.get(item.id)}) if judged else (lambda item: {})
-    scored = [task.score(item, r["prediction"] if r.get("error") is None else None, options, **extra(item))
-              for item, r in zip(items, records)]
-    lines = [_prediction_line(model, item, record, s) for item, record, s in zip(items, records, scored)]
+               bootstrap: Any, judged: dict[str, Verdict] | None = None) -> tuple[TaskResult, list[PredictionLine]]:
+    """(the task's result for one model, its predictions.jsonl lines); `judged` holds the task's
+    model judge's verdicts by item id, when it has one."""
+    task = get_task(task_name)
+    generations: list[Generation] = [records[(item.task, item.id)] for item in items]
+    metrics = [load_metric(name) for name in options.metrics]
+    answers = [None if g.failed else task.answer(item, g.prediction, options, (judged or {}).get(item.id))
+               for item, g in zip(items, generations)]
+    scored = score_answers(metrics, items, answers, options)
+    extra_scores = [task.item_scores(item, answer, options) for item, answer in zip(items, answers)]
+    lines = [PredictionLine.of(model, item, g, s, extra)
+             for item, g, s, extra in zip(items, generations, scored, extra_scores)]
     mean = functools.partial(_mean, clusters=[item.article_id for item in items], bootstrap=bootstrap)
-    articles = {item.article_id for item in items}
+    breakdowns = {task.group_label: _groups(items, scored, metrics, bootstrap, lambda item: item.group)}
+    if len({item.article_id for item in items}) > 1:
+        breakdowns[ARTICLE_BREAKDOWN] = _groups(items, scored, metrics, bootstrap, lambda item: item.article_id)
+    undecided = {m.name: sum(1 for s in scored if m.name in s.undecided) for m in metrics}
     result = TaskResult(
         n=len(items),
-        metrics=_metrics(options.metrics, scored, mean),
-        failed=sum(1 for r in records if r.get("error") is not None),
-        truncated=sum(1 for r in records if r.get("truncated")),
-        **{task.group_field: _groups(items, scored, options.metrics, bootstrap, lambda item: item.group)},
-        by_article=_groups(items, scored, options.metrics, bootstrap, lambda item: item.article_id)
-        if len(articles) > 1 else None,
-        **task.summary(items, scored, mean),
-        failed_items=[FailedItem(id=item.id, error=r["error"]) for item, r in zip(items, records)
-                      if r.get("error") is not None],
+        metrics=_metrics(metrics, scored, mean),
+        failed=sum(1 for g in generations if g.failed),
+        truncated=sum(1 for g in generations if g.truncated),
+        metric_failures={name: count for name, count in undecided.items() if count},
+        breakdowns=breakdowns,
+        values={label: mean([float(extra[key]) for extra in extra_scores])
+                for key, label in task.summary_values.items()},
+        failed_items=[FailedItem(id=item.id, error=g.error) for item, g in zip(items, generations) if g.failed],
         extra_metrics=_extra_metrics(options, items, scored) if options.extra_metrics else None,
         items=[ItemScore(id=item.id, article_id=item.article_id, group=item.group,
-                         scores={m: metric_value(s.scores, m) for m in options.metrics})
+                         scores={m.name: s.values[m.name] for m in metrics})
                for item, s in zip(items, scored)],
     )
     return result, lines
 
 
-def _groups(items: list[EvalItem], scored: list[Scored], metrics: list[str], bootstrap: Any,
+def _groups(items: list[EvalItem], scored: list[ItemScores], metrics: list[Metric], bootstrap: Any,
             key: Any) -> dict[str, GroupResult]:
     """The metrics of each group of items (a question type, a style, an article), sorted by group."""
     groups: dict[str, list[int]] = defaultdict(list)
@@ -64,32 +76,21 @@ def _mean(values: Sequence[float], clusters: list[str], bootstrap: Any) -> Metri
                                       confidence=bootstrap.confidence))
 
 
-def _metrics(names: list[str], scored: list[Scored], mean: Any) -> dict[str, MetricValue]:
-    """Per metric, the mean of its per-item values; multi-part scores also the means of their parts."""
+def _metrics(metrics: list[Metric], scored: list[ItemScores], mean: Any) -> dict[str, MetricValue]:
+    """Per metric, the mean of its per-item numbers; a multi-part score also the mean of each part."""
     out = {}
-    for name in names:
-        value = mean([metric_value(s.scores, name) for s in scored])
-        if scored and isinstance(scored[0].scores[name], dict):
-            for part in ("precision", "recall"):
-                parts = [s.scores[name][part] for s in scored]
-                setattr(value, part, sum(parts) / len(parts))
-        out[name] = value
+    for metric in metrics:
+        value = mean([s.values[metric.name] for s in scored])
+        if metric.parts and scored:
+            value.parts = {part: sum(s.results[metric.name][part] for s in scored) / len(scored)
+                           for part in metric.parts}
+        out[metric.name] = value
     return out
 
 
-def _extra_metrics(options: Any, items: list[EvalItem], scored: list[Scored]) -> dict[str, Any]:
-    """Config-added `evaluate` metrics over the whole task: extracted answers vs references."""
+def _extra_metrics(options: Any, items: list[EvalItem], scored: list[ItemScores]) -> dict[str, Any]:
+    """Config-added `evaluate` metrics over the whole task: scored answers vs references."""
     answers = [s.answer for s in scored]
-    references = [list(item.references) or [""] for item in items]  # unanswerable: the empty answer
+    references = [list(item.references) or [""] for item in items]  # no reference: the empty answer
     return {extra.name: compute_extra_metric(load_extra_metric(extra.path), answers, references, extra.kwargs)
             for extra in options.extra_metrics}
-
-
-def _prediction_line(model: str, item: EvalItem, record: dict[str, Any], scored: Scored) -> dict[str, Any]:
-    return {
-        "model": model, "task": item.task, "id": item.id, "article_id": item.article_id,
-        "question": item.question, "style": item.style,
-        "prediction": record.get("prediction"), "answer": scored.answer,
-        "references": list(item.references), "scores": scored.scores, "error": record.get("error"),
-        "truncated": bool(record.get("truncated")), **scored.extra,
-    }

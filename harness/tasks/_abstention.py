@@ -8,7 +8,8 @@
 
 or anywhere in it, a clause of MISSING_PATTERNS says the article lacks what was asked ("It was
 a U.N. resolution; the drafter isn't named.", "The article only says it could be lucrative; it
-gives no figure.").
+gives no figure."), unless that clause is a concession after an answer in the same sentence
+("More than 2,000 tons, though the exact figure is not given." answers).
 
 A sentence that only contains such words is not an abstention: "He did not say no.",
 "Putin cannot tell Kim what to do." The patterns are documented, with examples, in
@@ -19,7 +20,8 @@ from __future__ import annotations
 
 import re
 
-from harness.metrics._squad import says_abstain_phrase
+from harness.errors import HarnessError
+from harness.text import normalize_answer
 
 _SOURCE = r"(?:the |this )?(?:article|text|passage|story|report|context|document|source|given information|information given|information provided)"
 _NEGATED = r"(?:does not|doesn't|do not|don't|did not|didn't|does n't|is not|isn't|fails to)"
@@ -59,9 +61,18 @@ MISSING_PATTERNS: tuple[str, ...] = (
 _OPENER = r"^(?:(?:sorry|unfortunately|i'm afraid|i am afraid|however|well|hmm|no)[,:]?\s+)*"
 _PATTERN = re.compile(_OPENER + "(?:" + "|".join(ABSTENTION_PATTERNS) + ")", re.IGNORECASE)
 _MISSING = re.compile("|".join(MISSING_PATTERNS), re.IGNORECASE)
+# "X, though ... is not given": the answer comes first and the missing clause only qualifies it.
+_CONCEDES = re.compile(r"\b(?:though|although|but|while|albeit)\b", re.IGNORECASE)
 # ", but it says X" after the abstention: the model answers after all.
 _GOES_ON = re.compile(r"[,;:]?\s+(?:but|however|although|though|yet|except)\b|\bbut (?:it|they|he|she) (?:say|said|says|mention)",
                       re.IGNORECASE)
+
+
+def _conceded(text: str, end: int) -> bool:
+    """A concession ("though", "but", ...) with words before it in the sentence that ends at `end`."""
+    start = max(text.rfind(".", 0, end), text.rfind(";", 0, end)) + 1
+    concession = _CONCEDES.search(text, start, end)
+    return concession is not None and bool(text[start:concession.start()].strip(" ,"))
 
 
 def is_abstention(answer: str, abstain_phrase: str) -> bool:
@@ -69,5 +80,24 @@ def is_abstention(answer: str, abstain_phrase: str) -> bool:
     if says_abstain_phrase(answer, abstain_phrase):
         return True
     text = " ".join(answer.replace("\u2019", "'").split())
-    match = _PATTERN.match(text) or _MISSING.search(text)
+    match = _PATTERN.match(text)
+    if match is None:
+        match = _MISSING.search(text)
+        if match is not None and _conceded(text, match.start()):
+            return False  # "More than 2,000 tons, though the exact figure is not given": an answer
     return bool(match) and not _GOES_ON.search(text, match.end())
+
+
+def says_abstain_phrase(answer: str, abstain_phrase: str) -> bool:
+    """True if the normalized answer is the normalized phrase, or begins with it as whole words.
+
+    With phrase "unanswerable": "Unanswerable.", "**Unanswerable**" and "unanswerable - the article
+    does not say" say it; "unanswerables", "It is unanswerable" and "" do not. On an answerable
+    item this alone zeroes exact match and F1 (is_abstention hears abstentions in other words
+    too; on answerable items they keep their SQuAD scores).
+    """
+    phrase = normalize_answer(abstain_phrase)
+    if not phrase:
+        raise HarnessError(f"abstain_phrase {abstain_phrase!r} is empty after normalization; use words")
+    normalized = normalize_answer(answer)
+    return normalized == phrase or normalized.startswith(phrase + " ")

@@ -3,7 +3,9 @@
 Rules: "none" (the raw text, stripped), "first_line" (the first non-empty line, stripped),
 {"regex": PATTERN} (the first match anywhere; its first group if the pattern has groups, else
 the whole match; no match gives ""), and "default":
-1. take the first non-empty line (a line that is only a label such as "Answer:" is skipped);
+1. take the first non-empty line that holds a letter or digit (a line that is only a label such
+   as "Answer:" is skipped); when it is a sentence that ends in ":" ("The judges were:"), the
+   next LIST_LINES lines go with it, joined by "; ", without their list markers ("- ", "1. ");
 2. repeatedly strip a leading lead-in: "According to/Based on the article/text/passage/context,",
    "The (short/final) answer (to this question) is/would be", "(Short/Final) Answer:", "A:", "Response:";
 3. strip markdown emphasis and surrounding quotes (** __ * ` " ' and curly quotes);
@@ -33,6 +35,10 @@ _LABEL = (
 _LEAD_IN = re.compile(rf"^([*_]*)(?:{_LABEL})\1\s*", re.IGNORECASE)
 _WRAPPERS = (("**", "**"), ("__", "__"), ("*", "*"), ("_", "_"), ("`", "`"), ('"', '"'), ("'", "'"),
              ("\u201c", "\u201d"), ("\u2018", "\u2019"))
+LIST_LINES = 8  # lines a sentence ending in ":" ("The judges were:") takes with it
+_WORD = re.compile(r"[^\W_]")
+_MARKER = re.compile(r"^(?:[-*\u2022]|\d{1,2}[.)])\s+")  # "- ", "1. " before a list line
+_INTRODUCES = re.compile(r"\w\s+\w+[^:]*:$")  # a sentence of several words that ends in ":"
 _TRAILING_PERIOD = re.compile(r"\.(?=[\"'\u201d\u2019*_`]*$)")
 _ENDS_WITH_ACRONYM = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}[\"'\u201d\u2019*_`]*$")
 
@@ -48,14 +54,6 @@ def extract_answer(raw: str, rule: str | Mapping = "default") -> str:
     if rule == "default":
         return _extract_default(raw)
     raise HarnessError(f"unknown extraction rule {rule!r}; allowed: {', '.join(EXTRACTION_RULES)} or {{regex: PATTERN}}")
-
-
-def check_extraction_rule(rule: str | Mapping) -> None:
-    """Raise HarnessError now if the rule is unknown or its regex does not compile."""
-    if isinstance(rule, Mapping):
-        _compile(_regex_of(rule))
-    elif rule not in EXTRACTION_RULES:
-        extract_answer("", rule)
 
 
 def _regex_of(rule: Mapping) -> str:
@@ -85,8 +83,11 @@ def _nonempty_lines(raw: str):
 
 
 def _extract_default(raw: str) -> str:
-    for line in _nonempty_lines(raw):
+    lines = [line for line in _nonempty_lines(raw) if _WORD.search(line)]  # "?" alone is no answer
+    for index, line in enumerate(lines):
         answer = _clean(line)
+        if answer and _INTRODUCES.search(answer) and index + 1 < len(lines):
+            return "; ".join([answer.rstrip(":").strip(), *(_clean(_MARKER.sub("", rest)) for rest in lines[index + 1:index + 1 + LIST_LINES])])
         if answer or not _is_label(line):
             return answer
     return ""

@@ -1,0 +1,191 @@
+"""The rules of `correct` that read an answer as prose: its sentences and clauses, negations
+before an accepted answer, short forms of names, words run together where spaces were lost, and
+most of an accepted answer's content words in one sentence (harness.metrics._correct uses them)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from harness.metrics._answer_forms import Form, answer_form
+from harness.text import STOP_WORDS
+
+SENTENCE_WORDS = 60  # a sentence this long or shorter is one statement around its answer
+NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none"})
+NEGATION_REACH = 2  # a negation this many words before an accepted answer negates it
+GLUE_WORDS = frozenset("for in on at by from with and the was is who which that as of to sang sings wrote won "
+                       "played became".split())  # run into a name by lost spaces: "Luke Bryansang"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+WINDOW_EXTRA = 1  # the words of rule sentence_recall stand within the accepted answer's length and this many more
+RECALL_SENTENCES = 4  # the first sentences of the answer rule sentence_recall reads
+RECALL_LONG = 0.5  # the share for an accepted answer of four or more content words
+RECALL = 0.66  # share of an accepted answer's content words one sentence of the answer must hold
+_MODIFIER_START = frozenset("of for in from with to on at by".split())
+_SUFFIXES = frozenset("jr sr ii iii iv v".split())
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_LOST_SPACES = re.compile(r"[a-z]{2}[A-Z][a-z]|[a-z]{2}\d{1,2}(?:[\s.,;]|$)")
+_CLAUSE_END = re.compile(r",(?!\d)|[;:!?()]|\.(?:\s|$)")
+
+
+def _no_suffix(words: list[str]) -> list[str]:
+    """A name without a generational suffix ("Robert Gillespie Adamson IV" -> ... "Adamson")."""
+    return words[:-1] if len(words) > 2 and words[-1].strip(".,").lower() in _SUFFIXES else words
+
+
+def short_name(answer: str, reference: str, gold: Form) -> str | None:
+    """A name of three or more capitalized words given by its first and last ("Shirley Jones" for
+    "Shirley Mae Jones"), or the name that ends an accepted answer after lower-case words ("George
+    Huntington" for "the physician George Huntington"), stated in a sentence of the answer."""
+    words = _no_suffix(reference.split())
+    gold = answer_form(" ".join(words))
+    capitalized = [w[:1].isupper() for w in words]
+    short = None
+    if len(gold.tokens) >= 3 and all(capitalized) and len(words) == len(gold.tokens):
+        short = (gold.tokens[0], gold.tokens[-1])
+    elif len(words) >= 3 and capitalized[-2:] == [True, True] and not capitalized[0]:
+        run = next(i for i in range(len(words) - 1, -1, -1) if not capitalized[i]) + 1
+        name = answer_form(" ".join(words[run:])).tokens
+        describes = words[run - 1].lower() not in STOP_WORDS  # "the physician X", not "the foundation of X"
+        short = name if len(name) >= 2 and describes else None
+    if short is None:
+        return None
+    short_form = Form(tuple(short), gold.qualifiers)
+    if not any(find(answer_form(s).tokens, short) is not None and not negated(s, short_form)
+               for s in sentences(answer) if len(s.split()) <= SENTENCE_WORDS):
+        return None
+    return f"names '{' '.join(short)}' of '{reference}'"
+
+
+def sentences(answer: str) -> list[str]:
+    """The answer's sentences: split after . ! ? before a capital, digit or quote, and at line breaks."""
+    return [part for part in _SENTENCE_END.split(answer) if part.strip()]
+
+
+def sentence_forms(answer: str) -> list[tuple[str, ...]]:
+    """The canonical tokens of each sentence of the answer of at most SENTENCE_WORDS words."""
+    forms = (answer_form(sentence).tokens for sentence in sentences(answer))
+    return [tokens for tokens in forms if len(tokens) <= SENTENCE_WORDS]
+
+
+def negated(answer: str, gold: Form) -> str | None:
+    """The negation ("not", "never", ...) that stands at most NEGATION_REACH words before the
+    accepted answer in a clause of the answer ("It was not South Korea"), unless the accepted
+    answer is itself negated or the negation reads "not only"; else None."""
+    if NEGATIONS & set(gold.tokens):
+        return None
+    for clause in _CLAUSE_END.split(answer):
+        tokens = answer_form(clause).tokens if clause.strip() else ()
+        where = find(tokens, gold.tokens)
+        while where is not None:
+            before = tokens[max(0, where - NEGATION_REACH):where]
+            said = [t for t in before if t in NEGATIONS]
+            if said and tokens[where:where + 1] != ("only",) and "only" not in before:
+                return f"'{said[-1]}' before it"
+            rest = find(tokens[where + 1:], gold.tokens)
+            where = None if rest is None else where + 1 + rest
+    return None
+
+
+def find(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> int | None:
+    """Where `phrase` starts as a run of whole tokens of `tokens`, or None. Its last word may
+    run into one of GLUE_WORDS where a space was lost ("luke bryansang" holds "luke bryan")."""
+    width = len(phrase)
+    if not width:
+        return None
+    head, last = phrase[:-1], phrase[-1]
+    for i in range(len(tokens) - width + 1):
+        if tokens[i] != phrase[0] and width > 1:
+            continue
+        end = tokens[i + width - 1]
+        if tokens[i:i + width - 1] == head and (end == last or (
+                len(last) >= 3 and end.startswith(last) and end[len(last):] in GLUE_WORDS)):
+            return i
+    return None
+
+
+def content(tokens: Sequence[str]) -> set[str]:
+    """Stems of the words that carry meaning; negations count ("not certain" is not "certain")."""
+    return {stem(t) for t in tokens if t not in STOP_WORDS or t in NEGATIONS}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    from nltk.stem import porter
+
+    return porter.PorterStemmer()
+
+
+
+def glued_contains(answer: str, form: Form, reference: str, gold: Form) -> str | None:
+    """An answer whose spaces were lost ("thecellaornaos", shown by words glued to capitals or to
+    citation marks) holds an accepted answer of five or more letters in its letters."""
+    if not _LOST_SPACES.search(answer):
+        return None
+    wanted = "".join(gold.tokens)
+    return f"holds '{reference}' where spaces were lost" if len(wanted) >= 5 and wanted in "".join(form.tokens) else None
+
+
+def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) -> str | None:
+    """One of the answer's first RECALL_SENTENCES sentences holds, within the accepted answer's
+    length and WINDOW_EXTRA more words, at least RECALL of its content words besides the
+    question's (RECALL_LONG for four or more; two at
+    least; the last one before a modifier such as "of ...", its head noun, among them), every number and month of it,
+    and the same negations."""
+    wanted = content(gold.tokens) - asked
+    needed = {t for t in gold.tokens if t[:1].isdigit() or t in _MONTHS}
+    if len(wanted) < 2:
+        return None
+    cut = next((i for i, t in enumerate(gold.tokens) if i and t in _MODIFIER_START), len(gold.tokens))
+    nouns = [stem(t) for t in gold.tokens[:cut] if t not in STOP_WORDS or t in NEGATIONS]
+    head = set(nouns[-1:]) & wanted  # "foundation" of "the foundation of North Korea", "researcher" of "a South Korean researcher"
+    for sentence in sentences(answer)[:RECALL_SENTENCES]:
+        tokens = answer_form(sentence).tokens
+        if len(tokens) > SENTENCE_WORDS or not needed <= set(tokens):
+            continue
+        stems = [stem(t) for t in tokens]
+        if wanted & NEGATIONS != set(stems) & NEGATIONS:
+            continue
+        width = len(gold.tokens) + WINDOW_EXTRA
+        windows = [wanted & set(stems[i:i + width]) for i in range(max(1, len(stems) - width + 1))]
+        held = max((len(w) for w in windows if head <= w), default=0)
+        if held >= 2 and held >= (RECALL if len(wanted) <= 3 else RECALL_LONG) * len(wanted):
+            return f"has {held} of {len(wanted)} content words of '{reference}' together in a sentence"
+    return None
+
+
+def year_of_date(answer: str, reference: str, gold: Form) -> str | None:
+    """An accepted answer that is a full date ("6 January 793", "August 5, 1937") and an answer
+    sentence that gives its year, with no other month and no other day beside a month."""
+    years = [t for t in gold.tokens if len(t) == 4 and t.isdigit() and 1000 <= int(t) <= 2999]
+    months = {t for t in gold.tokens if t in _MONTHS}
+    days = [t for t in gold.tokens if t.isdigit() and len(t) <= 2]
+    if len(years) != 1 or len(months) != 1 or len(days) != 1 or len(gold.tokens) != 3:
+        return None  # only a full date: day, month and year
+    for tokens in sentence_forms(answer)[:2]:
+        if years[0] not in tokens or not {t for t in tokens if t in _MONTHS} <= months:
+            continue
+        days = {tokens[i + d] for i, t in enumerate(tokens) if t in _MONTHS for d in (-1, 1)
+                if 0 <= i + d < len(tokens) and tokens[i + d].isdigit() and len(tokens[i + d]) <= 2}
+        if days <= set(gold.tokens):
+            return f"gives the year of '{reference}'"
+    return None
+
+
+def stem_contains(answer: str, reference: str, gold: Form) -> str | None:
+    """A sentence of the answer holds the accepted answer word for word once words are stemmed
+    ("an emperor" for "emperors"), not negated."""
+    wanted = tuple(stem(t) for t in gold.tokens)
+    if not content(gold.tokens):
+        return None
+    for sentence in sentences(answer):
+        tokens = answer_form(sentence).tokens
+        if len(tokens) <= SENTENCE_WORDS and find(tuple(stem(t) for t in tokens), wanted) is not None \
+                and not negated(sentence, gold):
+            return f"contains '{reference}' in other word forms"
+    return None
