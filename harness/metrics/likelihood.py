@@ -132,6 +132,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(name)
     from harness.tasks._base import Metric
 
-    metric = Metric("likelihood", TASK, DESCRIPTION, score=score, parts=PARTS, score_many=score_many)
+    metric = Metric("likelihood", TASK, DESCRIPTION, score=score, parts=PARTS, value_part="score",
+                    score_many=score_many)
     globals()["LIKELIHOOD"] = metric
     return metric

@@ -166,6 +166,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(name)
     from harness.tasks._base import Metric
 
-    metric = Metric("rubric", TASK, DESCRIPTION, score=score, parts=PARTS)
+    metric = Metric("rubric", TASK, DESCRIPTION, score=score, parts=PARTS, value_part="mean")
     globals()["RUBRIC"] = metric
     return metric
