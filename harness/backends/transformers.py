@@ -269,6 +269,31 @@ class TransformersBackend(Backend):
         return Result(row.key.id, cut_at_stop(text, generation.stop).strip(),
                       prompt_tokens=len(row.ids), completion_tokens=len(row.tokens))
 
+    def loglikelihood(self, system: str | None, prompt: str, continuations: Sequence[str],
+                      shared: bool = True) -> list[list[float]]:
+        """Per continuation, the log-probability (natural log) of each of its tokens as the
+        model's reply to the chat prompt (system, prompt). With `shared` (and a causal model the
+        shared-prefix attention supports) the prompt is run once for all continuations; else one
+        plain forward pass per continuation. Continuations are tokenized on their own, without
+        special tokens; an empty one gets []."""
+        from harness.backends._scoring import score_separately, score_shared_prefix
+
+        if self.is_seq2seq:
+            raise HarnessError(f"model {self.config.name}: loglikelihood needs a causal model")
+        prefix = self._prompt_ids(Request(id="", task="", prompt=prompt, system=system))
+        tokens = [self.tokenizer(text, add_special_tokens=False)["input_ids"] if text else []
+                  for text in continuations]
+        limit = self.max_context
+        longest = len(prefix) + max((len(t) for t in tokens), default=0)
+        if limit is not None and longest > limit:
+            raise HarnessError(f"model {self.config.name}: prompt and continuation are {longest} "
+                               f"tokens, over the model's context of {limit}")
+        self.counts.prompt += sum(len(prefix) + len(t) for t in tokens)
+        if shared and supports_shared_prefix(self.model):
+            return score_shared_prefix(self.model, prefix, tokens, max(1, self.config.batch_size),
+                                       self.counts)
+        return score_separately(self.model, prefix, tokens, self.counts)
+
     def _context_error(self, prompt_tokens: int, max_new_tokens: int) -> str | None:
         limit = self.max_context
         needed = prompt_tokens if self.is_seq2seq else prompt_tokens + max_new_tokens
