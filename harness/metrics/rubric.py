@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-TASK = "summarization"
+from harness.tasks.summarization import NAME as TASK
+
 RUBRIC_TASK = "rubric-judge"  # the run log's task name of the judge's generations
 PROMPT = "summary_judge.jinja"
 MAX_NEW_TOKENS = 96
