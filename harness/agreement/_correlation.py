@@ -1,0 +1,97 @@
+"""Correlation of a metric with graded human ratings, the two ways summarization
+meta-evaluations report it, with scipy.stats computing every coefficient.
+
+- summary level: per document, Kendall's tau (scipy's tau-b, which corrects for ties) and
+  Spearman's rho (average ranks for ties) between the metric and the ratings across that
+  document's summaries; then the mean over documents. A document where either side is constant
+  has no coefficient (scipy returns NaN and warns): it is left out of the mean and counted.
+- system level: per system, the mean metric and the mean rating over the documents; then tau
+  and rho across systems.
+
+Intervals: a percentile bootstrap over documents (documents drawn with replacement, the same
+draws for every statistic), BOOTSTRAP_SAMPLES draws with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+BOOTSTRAP_SAMPLES = 1000
+SEED = 0
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Correlations:
+    """One metric against one rated dimension."""
+
+    summary_kendall: float
+    summary_spearman: float
+    system_kendall: float
+    system_spearman: float
+    intervals: dict[str, tuple[float, float]]
+    documents: int  # documents with at least two summaries
+    left_out: int  # of those, documents without a summary-level coefficient (constant input)
+    systems: int
+
+
+def _coefficients(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:
+    from scipy import stats
+
+    if len(x) < 2:
+        return math.nan, math.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # constant input: scipy warns and returns NaN, counted by the caller
+        return float(stats.kendalltau(x, y).statistic), float(stats.spearmanr(x, y).statistic)
+
+
+def correlate(doc_ids: Sequence[str], systems: Sequence[str], metric: Sequence[float],
+              human: Sequence[float], samples: int = BOOTSTRAP_SAMPLES, seed: int = SEED) -> Correlations:
+    """Summary- and system-level Kendall and Spearman of `metric` with `human`, with intervals."""
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, doc in enumerate(doc_ids):
+        by_doc[doc].append(i)
+    docs = [d for d in by_doc if len(by_doc[d]) >= 2]
+    m, h = np.asarray(metric, dtype=float), np.asarray(human, dtype=float)
+    per_doc = np.array([_coefficients(m[by_doc[d]], h[by_doc[d]]) for d in docs]).reshape(-1, 2)
+    names = sorted(set(systems))
+    sys_index = np.array([names.index(s) for s in systems])
+    doc_rows = [np.asarray(by_doc[d]) for d in docs]
+
+    def system_level(chosen: np.ndarray) -> tuple[float, float]:
+        if len(names) < 2 or not len(chosen):
+            return math.nan, math.nan
+        rows = np.concatenate([doc_rows[i] for i in chosen])
+        counts = np.bincount(sys_index[rows], minlength=len(names))
+        present = counts > 0
+        msum = np.bincount(sys_index[rows], weights=m[rows], minlength=len(names))
+        hsum = np.bincount(sys_index[rows], weights=h[rows], minlength=len(names))
+        return _coefficients(msum[present] / counts[present], hsum[present] / counts[present])
+
+    def summary_level(chosen: np.ndarray) -> tuple[float, float]:
+        values = per_doc[chosen]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # every draw may be NaN: the mean of nothing is NaN
+            return float(np.nanmean(values[:, 0])), float(np.nanmean(values[:, 1]))
+
+    everything = np.arange(len(docs))
+    point = (*summary_level(everything), *system_level(everything))
+    rng = np.random.default_rng(seed)
+    draws = np.array([(*summary_level(c), *system_level(c))
+                      for c in (rng.integers(0, len(docs), len(docs)) for _ in range(samples))]) \
+        if docs and samples else np.full((0, 4), math.nan)
+    keys = ("summary_kendall", "summary_spearman", "system_kendall", "system_spearman")
+    intervals = {}
+    for k, key in enumerate(keys):
+        column = draws[:, k][~np.isnan(draws[:, k])] if len(draws) else draws
+        alpha = (1 - CONFIDENCE) / 2
+        intervals[key] = ((float(np.quantile(column, alpha)), float(np.quantile(column, 1 - alpha)))
+                          if len(column) else (math.nan, math.nan))
+    left_out = int(np.isnan(per_doc[:, 1]).sum()) if len(per_doc) else 0
+    return Correlations(*point, intervals, len(docs), left_out, len(names))

@@ -1,0 +1,71 @@
+"""The metrics `harness agreement` measures on judged summaries, each computed for a whole file
+at once (spaCy runs once over all summaries, each article is read once).
+
+ROUGE-1 needs references, and several references can be combined two ways (ROUGE_AGGREGATES):
+`max`, the best F1 over the references (rouge_score's score_multi, what `harness run` reports),
+or `mean`, the mean F1 over the references (how G-Eval's published SummEval table was made).
+Both use rouge_score with the Porter stemmer and its default tokenizer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from harness.agreement._summary_readers import SummaryRecord
+from harness.metrics import _entities, _support
+from harness.metrics._extractiveness import PARTS, extractiveness
+
+ROUGE_AGGREGATES = ("mean", "max")
+FAITHFULNESS = ("support", "entity_precision", "entity_precision_rules")  # the offline faithfulness scores
+RULES_THRESHOLD = 1.0  # entity_precision_rules: "faithful" at or above (chosen on the SummaC validation splits)
+THRESHOLDS = {"support": _support.THRESHOLD, "entity_precision": _entities.THRESHOLD,
+              "entity_precision_rules": RULES_THRESHOLD}
+
+
+def rouge1(records: Sequence[SummaryRecord], aggregate: str) -> list[float]:
+    """ROUGE-1 F1 of each summary over its references, combined by `aggregate` (mean or max)."""
+    from harness.metrics import rouge_scorer_for
+
+    scorer = rouge_scorer_for(("rouge1",), True, "default")
+    values = []
+    for r in records:
+        f1 = [scorer.score(ref, r.summary)["rouge1"].fmeasure for ref in r.references]
+        values.append(max(f1) if aggregate == "max" else sum(f1) / len(f1))
+    return values
+
+
+def compute(records: Sequence[SummaryRecord], names: Sequence[str] | None = None) -> dict[str, list[float]]:
+    """{metric name: one value per record} for the metrics that apply (ROUGE only with references)."""
+    wanted = set(names) if names else None
+    table: dict[str, Callable[[], list[float]]] = {}
+    pairs = [(r.document, r.summary) for r in records]
+    if all(r.references for r in records):
+        for aggregate in ROUGE_AGGREGATES:
+            table[f"rouge1_{aggregate}"] = lambda a=aggregate: rouge1(records, a)
+    extract = []
+
+    def part(name: str) -> list[float]:
+        if not extract:
+            extract.extend(extractiveness(a, s) for a, s in pairs)
+        return [e[name] for e in extract]
+
+    for name in PARTS:
+        table[f"extractiveness.{name}"] = lambda n=name: part(n)
+    spacy: list[float] = []
+
+    def entity_spacy() -> list[float]:
+        if not spacy:
+            spacy.extend(_entities.entity_precision_many(pairs, "spacy"))
+        return spacy
+
+    table["entity_precision"] = entity_spacy
+    table["entity_precision_rules"] = lambda: _entities.entity_precision_many(pairs, "rules")
+    table["support"] = lambda: [_support.trigram_support(a, s) * e for (a, s), e in zip(pairs, entity_spacy())]
+    if wanted is not None:
+        unknown = sorted(wanted - set(table))
+        if unknown:
+            from harness.errors import HarnessError
+
+            raise HarnessError(f"unknown or inapplicable metric(s) {', '.join(unknown)}; "
+                               f"allowed here: {', '.join(table)}")
+    return {name: fn() for name, fn in table.items() if wanted is None or name in wanted}
