@@ -80,7 +80,7 @@ def _case_votes(text: str) -> frozenset[str]:
     lower: Counter[str] = Counter()
     previous = "."
     for token in text.split():
-        word = token.strip("\"'()[]“”‘’,;:")
+        word = token.strip("\"'()[]“”‘’,;:.!?")
         if word and _CAPITALIZED.match(word) and not _SENTENCE_END.search(previous):
             (upper if word[0].isupper() else lower)[word.lower()] += 1
         previous = token
