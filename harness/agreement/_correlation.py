@@ -61,31 +61,32 @@ def correlate(doc_ids: Sequence[str], systems: Sequence[str], metric: Sequence[f
     m, h = np.asarray(metric, dtype=float), np.asarray(human, dtype=float)
     per_doc = np.array([_coefficients(m[by_doc[d]], h[by_doc[d]]) for d in docs]).reshape(-1, 2)
     names = sorted(set(systems))
-    sys_index = np.array([names.index(s) for s in systems])
-    doc_rows = [np.asarray(by_doc[d]) for d in docs]
+    column = {name: k for k, name in enumerate(names)}
+    # per document and system: the sums of metric and rating, and the number of summaries
+    sums_m, sums_h, counts = (np.zeros((len(docs), len(names))) for _ in range(3))
+    for d, doc in enumerate(docs):
+        for i in by_doc[doc]:
+            k = column[systems[i]]
+            sums_m[d, k] += m[i]
+            sums_h[d, k] += h[i]
+            counts[d, k] += 1
 
-    def system_level(chosen: np.ndarray) -> tuple[float, float]:
-        if len(names) < 2 or not len(chosen):
-            return math.nan, math.nan
-        rows = np.concatenate([doc_rows[i] for i in chosen])
-        counts = np.bincount(sys_index[rows], minlength=len(names))
-        present = counts > 0
-        msum = np.bincount(sys_index[rows], weights=m[rows], minlength=len(names))
-        hsum = np.bincount(sys_index[rows], weights=h[rows], minlength=len(names))
-        return _coefficients(msum[present] / counts[present], hsum[present] / counts[present])
+    def statistics(weights: np.ndarray) -> tuple[float, float, float, float]:
+        """The four coefficients with each document counted `weights[d]` times."""
+        valid = ~np.isnan(per_doc[:, 0]), ~np.isnan(per_doc[:, 1])
+        summary = [float(np.sum(weights[v] * per_doc[v, j]) / np.sum(weights[v])) if np.sum(weights[v]) else math.nan
+                   for j, v in enumerate(valid)]
+        n = weights @ counts
+        present = n > 0
+        if present.sum() < 2:
+            return summary[0], summary[1], math.nan, math.nan
+        system = _coefficients((weights @ sums_m)[present] / n[present], (weights @ sums_h)[present] / n[present])
+        return summary[0], summary[1], system[0], system[1]
 
-    def summary_level(chosen: np.ndarray) -> tuple[float, float]:
-        values = per_doc[chosen]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # every draw may be NaN: the mean of nothing is NaN
-            return float(np.nanmean(values[:, 0])), float(np.nanmean(values[:, 1]))
-
-    everything = np.arange(len(docs))
-    point = (*summary_level(everything), *system_level(everything))
+    point = statistics(np.ones(len(docs)))
     rng = np.random.default_rng(seed)
-    draws = np.array([(*summary_level(c), *system_level(c))
-                      for c in (rng.integers(0, len(docs), len(docs)) for _ in range(samples))]) \
-        if docs and samples else np.full((0, 4), math.nan)
+    draws = np.array([statistics(np.bincount(rng.integers(0, len(docs), len(docs)), minlength=len(docs)).astype(float))
+                      for _ in range(samples)]) if docs and samples else np.full((0, 4), math.nan)
     keys = ("summary_kendall", "summary_spearman", "system_kendall", "system_spearman")
     intervals = {}
     for k, key in enumerate(keys):

@@ -22,6 +22,7 @@ from harness.agreement._summary_readers import SummaryRecord, read
 
 CORRELATION_KEYS = ("summary_kendall", "summary_spearman", "system_kendall", "system_spearman")
 SPEARMAN_FACTOR = 2.0  # target: the best faithfulness metric's summary-level rho with consistency, over ROUGE-1's
+MAX_LEFT_OUT = 0.25  # a metric without a coefficient on more of the documents is not eligible for the target
 BALANCED_TARGET = 0.65  # target: mean balanced accuracy over the SummaC validation splits
 
 
@@ -104,17 +105,28 @@ def format_result(result: dict[str, Any]) -> str:
 
 
 def _graded_targets(metrics: dict[str, Any]) -> list[str]:
+    """The Spearman target; a metric that leaves out more than MAX_LEFT_OUT of the documents
+    (constant within them) is shown but not eligible: its mean covers too few documents."""
     rouge = metrics.get("rouge1_mean", {}).get("consistency")
-    faithful = [(metrics[n]["consistency"]["summary_spearman"], n) for n in _summary_metrics.FAITHFULNESS
-                if "consistency" in metrics.get(n, {})]
-    if rouge is None or not faithful:
+    if rouge is None:
         return []
-    best, name = max(faithful, key=lambda p: -math.inf if math.isnan(p[0]) else p[0])
     goal = SPEARMAN_FACTOR * rouge["summary_spearman"]
-    left = metrics[name]["consistency"]["left_out"]
-    return [f"target: best offline faithfulness metric's summary-level Spearman with consistency >= "
-            f"{SPEARMAN_FACTOR:g} x rouge1_mean's ({goal:.3f}): {name} {best:.3f} "
-            f"({left} documents left out): {'holds' if best >= goal else 'missed'}"]
+    lines, eligible = [], []
+    for name in _summary_metrics.FAITHFULNESS:
+        e = metrics.get(name, {}).get("consistency")
+        if e is None:
+            continue
+        ok = e["left_out"] <= MAX_LEFT_OUT * e["documents"] and not math.isnan(e["summary_spearman"])
+        lines.append(f"  {name}: summary-level Spearman with consistency {_f(e['summary_spearman']).strip()} "
+                     f"({e['left_out']} of {e['documents']} documents left out{'' if ok else ': not eligible'})")
+        if ok:
+            eligible.append((e["summary_spearman"], name))
+    if not eligible:
+        return lines
+    best, name = max(eligible)
+    return lines + [f"target: best offline faithfulness metric's summary-level Spearman with consistency >= "
+                    f"{SPEARMAN_FACTOR:g} x rouge1_mean's ({goal:.3f}): {name} {best:.3f}: "
+                    f"{'holds' if best >= goal else 'missed'}"]
 
 
 def _format_binary(result: dict[str, Any]) -> str:
@@ -128,7 +140,7 @@ def _format_binary(result: dict[str, Any]) -> str:
     faithful = [(e["balanced_accuracy"], n) for n, e in result["metrics"].items() if n in _summary_metrics.FAITHFULNESS]
     if faithful and len(splits) > 1:
         best, name = max(faithful)
-        lines.append(f"target: mean balanced accuracy >= {BALANCED_TARGET} over the splits: {name} {best:.3f}: "
+        lines.append(f"target: mean balanced accuracy >= {BALANCED_TARGET} over the splits: {name} {best:.4f}: "
                      f"{'holds' if best >= BALANCED_TARGET else 'missed'}")
     lines.append(f"time: {result['seconds']} s")
     return "\n".join(lines)
