@@ -64,3 +64,15 @@ def test_spacy_extractor_finds_invented_entities():
     support = support_many([(ARTICLE, "Paul Merson has restarted his row with Andros Townsend."), (ARTICLE, "")])
     assert support[0] == 1.0 and support[1] == 0.0
     assert all(0 <= v <= 1 and not math.isnan(v) for v in support)
+
+
+@pytest.mark.skipif(not HAS_SPACY, reason="the spaCy pipeline package is not installed")
+def test_a_summary_longer_than_a_piece_is_read_in_pieces(monkeypatch):
+    from harness.metrics import _entities
+
+    text = "Jane Doe opened the bridge in Leeds. " * 12 + "John Roe came."
+    pieces = _entities._pieces(text, 100)
+    assert "".join(pieces) == text and max(map(len, pieces)) <= 100 and len(pieces) > 4
+    monkeypatch.setattr(_entities, "SPACY_PIECE", 100)
+    names = [t for t, _ in _entities.spacy_names([text])[0]]
+    assert names.count("Jane Doe") >= 10 and "John Roe" in names

