@@ -163,3 +163,31 @@ def test_binary_json_shape(tmp_path, capsys):
     assert out["metrics"]["entity_precision_rules"]["balanced_accuracy"] == 1.0
     assert out["metrics"]["entity_precision_rules"]["n"] == 2
     assert not math.isnan(out["metrics"]["entity_precision_rules"]["threshold"])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_bootstrap_intervals_equal_a_plain_loop_over_the_draws(seed):
+    doc_ids, system, metric, human = _random_table(seed, docs=15, systems=5)
+    result = correlate(doc_ids, system, metric, human, samples=200, seed=seed)
+    docs = list(dict.fromkeys(doc_ids))
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(200):
+        chosen = [docs[i] for i in rng.integers(0, len(docs), len(docs))]
+        taus, rhos, per_system = [], [], {}
+        for d in chosen:
+            idx = [i for i, x in enumerate(doc_ids) if x == d]
+            taus.append(stats.kendalltau(metric[idx], human[idx]).statistic)
+            rhos.append(stats.spearmanr(metric[idx], human[idx]).statistic)
+            for i in idx:
+                per_system.setdefault(system[i], []).append((metric[i], human[i]))
+        names = sorted(per_system)
+        m = [np.mean([p[0] for p in per_system[n]]) for n in names]
+        h = [np.mean([p[1] for p in per_system[n]]) for n in names]
+        rows.append((np.nanmean(taus), np.nanmean(rhos), stats.kendalltau(m, h).statistic,
+                     stats.spearmanr(m, h).statistic))
+    rows = np.array(rows)
+    for k, key in enumerate(("summary_kendall", "summary_spearman", "system_kendall", "system_spearman")):
+        column = rows[:, k][~np.isnan(rows[:, k])]
+        assert result.intervals[key] == pytest.approx((np.quantile(column, 0.025), np.quantile(column, 0.975)),
+                                                      abs=1e-9)

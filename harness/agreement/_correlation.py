@@ -51,6 +51,36 @@ def _coefficients(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]
         return float(stats.kendalltau(x, y).statistic), float(stats.spearmanr(x, y).statistic)
 
 
+def _draws(weights: np.ndarray, per_doc: np.ndarray, sums_m: np.ndarray, sums_h: np.ndarray,
+           counts: np.ndarray, statistics) -> np.ndarray:
+    """The four coefficients of every bootstrap draw (one row of document weights each). The
+    draws where every system is present get their system-level Spearman from one scipy call
+    over all of them (Pearson's r of scipy's average ranks, row by row: Spearman's rho as scipy
+    defines it); the others go one by one."""
+    from scipy import stats
+
+    out = np.full((len(weights), 4), math.nan)
+    for j in (0, 1):
+        valid = ~np.isnan(per_doc[:, j])
+        total = weights[:, valid].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, j] = np.where(total > 0, (weights[:, valid] @ per_doc[valid, j]) / total, math.nan)
+    n = weights @ counts
+    full = (n > 0).all(axis=1) if counts.shape[1] >= 2 else np.zeros(len(weights), dtype=bool)
+    if full.sum() >= 2:
+        means_m = (weights[full] @ sums_m) / n[full]
+        means_h = (weights[full] @ sums_h) / n[full]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a constant row: NaN, as in _coefficients
+            rows = np.flatnonzero(full)
+            out[rows, 3] = stats.pearsonr(stats.rankdata(means_m, axis=1), stats.rankdata(means_h, axis=1),
+                                          axis=1).statistic
+            out[rows, 2] = [stats.kendalltau(x, y).statistic for x, y in zip(means_m, means_h)]
+    for i in np.flatnonzero(~full) if full.sum() >= 2 else range(len(weights)):
+        out[i, 2:] = statistics(weights[i])[2:]
+    return out
+
+
 def correlate(doc_ids: Sequence[str], systems: Sequence[str], metric: Sequence[float],
               human: Sequence[float], samples: int = BOOTSTRAP_SAMPLES, seed: int = SEED) -> Correlations:
     """Summary- and system-level Kendall and Spearman of `metric` with `human`, with intervals."""
@@ -85,8 +115,12 @@ def correlate(doc_ids: Sequence[str], systems: Sequence[str], metric: Sequence[f
 
     point = statistics(np.ones(len(docs)))
     rng = np.random.default_rng(seed)
-    draws = np.array([statistics(np.bincount(rng.integers(0, len(docs), len(docs)), minlength=len(docs)).astype(float))
-                      for _ in range(samples)]) if docs and samples else np.full((0, 4), math.nan)
+    if docs and samples:
+        weights = np.array([np.bincount(rng.integers(0, len(docs), len(docs)), minlength=len(docs))
+                            for _ in range(samples)], dtype=float)
+        draws = _draws(weights, per_doc, sums_m, sums_h, counts, statistics)
+    else:
+        draws = np.full((0, 4), math.nan)
     keys = ("summary_kendall", "summary_spearman", "system_kendall", "system_spearman")
     intervals = {}
     for k, key in enumerate(keys):
