@@ -42,8 +42,8 @@ from harness.backends._chat import chat_prompt  # noqa: E402
 from harness.backends._gguf import converted_dir, locate_gguf  # noqa: E402
 from harness.config import load_config  # noqa: E402
 from harness.gold import load_gold  # noqa: E402
-from harness.metrics import extract_answer  # noqa: E402
-from harness.tasks import TASKS  # noqa: E402
+from harness.tasks import task  # noqa: E402
+from harness.tasks._extraction import extract_answer  # noqa: E402
 
 TARGETS = {"floor": 1.5, "llama.cpp": 2.0, "lm-eval": 15.0, "naive": 8.0, "agreement": 0.98}
 
@@ -51,7 +51,7 @@ TARGETS = {"floor": 1.5, "llama.cpp": 2.0, "lm-eval": 15.0, "naive": 8.0, "agree
 def qa_setup(limit: int | None) -> tuple[Any, list[Any], Any]:
     """(model config, QA requests, QA task options) as `harness run configs/default.yaml` builds them."""
     config = load_config(str(ROOT / "configs" / "default.yaml"))
-    items = TASKS["qa"].items(load_gold(ROOT / config.gold), config.tasks.qa, limit)
+    items = task("qa").items(load_gold(ROOT / config.gold), config.tasks.qa, limit)
     model = next(m for m in config.models if m.backend == "transformers")
     return model, [item.request() for item in items], config.tasks.qa
 

@@ -13,14 +13,13 @@ import statistics
 import time
 from pathlib import Path
 
-from harness.metrics import (
-    ROUGE_TYPES,
-    clear_rouge_caches,
-    extract_answer,
-    qa_item_scores,
-    rouge_item_scores,
-    split_sentences,
-)
+from harness.metrics import clear_rouge_caches, rouge_item_scores
+from harness.metrics.exact_match_f1 import EXACT_MATCH, F1
+from harness.sentences import split_sentences
+from harness.tasks._abstention import is_abstention, says_abstain_phrase
+from harness.tasks._extraction import extract_answer
+from harness.tasks.qa import QAAnswer
+from harness.tasks.summarization import ROUGE_TYPES
 
 _WORDS = ("Russia North Korean laborers workers expelled expelling 10,000 sanctions U.N. resolution 2017 "
           "talks Kim Putin Vladivostok summit nuclear economic ties year end government officials said "
@@ -68,7 +67,12 @@ def score_all(summaries, questions, use_stemmer: bool, tokenizer: str) -> tuple[
         rouge_item_scores(split_sentences(prediction), references, ROUGE_TYPES, use_stemmer, tokenizer)
     middle = time.perf_counter()
     for raw, answers in questions:
-        qa_item_scores(extract_answer(raw), answers, "unanswerable")
+        answer = extract_answer(raw)
+        scoring = QAAnswer("", "", "", answer, raw, tuple(answers), "",
+                           abstained=is_abstention(answer, "unanswerable"),
+                           said_phrase=says_abstain_phrase(answer, "unanswerable"))
+        EXACT_MATCH.score(scoring, None)
+        F1.score(scoring, None)
     return middle - start, time.perf_counter() - middle
 
 

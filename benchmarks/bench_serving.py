@@ -36,8 +36,8 @@ from harness.backends._gguf import locate_gguf  # noqa: E402
 from harness.backends.openai import OpenAIModel, build_payload  # noqa: E402
 from harness.config import load_config  # noqa: E402
 from harness.gold import load_gold  # noqa: E402
-from harness.metrics import extract_answer  # noqa: E402
-from harness.tasks import TASKS  # noqa: E402
+from harness.tasks import task  # noqa: E402
+from harness.tasks._extraction import extract_answer  # noqa: E402
 
 SERVER_ENV = "HARNESS_BENCH_LLAMA_SERVER"
 ALIAS = "smollm2"  # the model name the server answers to
@@ -142,7 +142,7 @@ def main() -> None:
     if not args.server:
         raise SystemExit(f"name a llama-server binary (--server or ${SERVER_ENV}) or --server python")
     config = load_config(str(ROOT / "configs" / "default.yaml"))
-    items = TASKS["qa"].items(load_gold(ROOT / config.gold), config.tasks.qa, args.limit)
+    items = task("qa").items(load_gold(ROOT / config.gold), config.tasks.qa, args.limit)
     model = next(m for m in config.models if m.backend == "transformers")
     requests, rule = [i.request() for i in items], config.tasks.qa.extraction
     port = free_port()

@@ -41,7 +41,7 @@ def main() -> None:
     if args.documents is not None:
         keep = list(dict.fromkeys(r.doc_id for r in records))[:args.documents]
         records = [r for r in records if r.doc_id in set(keep)]
-    from harness.metrics._extractiveness import PARTS
+    from harness.metrics.extractiveness import PARTS
 
     values: dict = {}
     groups = (["rouge1_mean"], ["rouge1_max"], [f"extractiveness.{p}" for p in PARTS],

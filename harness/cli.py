@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 a check failed (invalid gold, a regression, too many failed items);
 2 bad usage or unreadable input; 3 a bug in the harness (rerun with --debug for the traceback);
-130 Ctrl-C, 143 SIGTERM.
+130 Ctrl-C, 143 SIGTERM; 141 standard output closed early (`harness gold stats | head`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -50,12 +51,12 @@ def _gold_review(args: argparse.Namespace) -> int:
 def _gold_agreement(args: argparse.Namespace) -> int:
     from harness.gold import load_gold
     from harness.run import format_agreement, measure_agreement
-    from harness.tasks import QAOptions
+    from harness.tasks.qa import NAME, QAOptions
 
     if args.config is not None:
         from harness.config import load_config
 
-        options = load_config(args.config).tasks.qa or QAOptions()
+        options = getattr(load_config(args.config).tasks, NAME) or QAOptions()
     else:
         options = QAOptions()
     results = measure_agreement(load_gold(args.gold), args.split, options)
@@ -121,8 +122,10 @@ def _gold_import(args: argparse.Namespace) -> int:
 
 def _gold_export(args: argparse.Namespace) -> int:
     from harness.files import write_atomic
-    from harness.gold import export_squad, load_gold
+    from harness.gold import check_export_output, export_squad, load_gold
 
+    if args.output is not None:
+        check_export_output(args.output, args.gold)
     gold = load_gold(args.gold)
     text = json.dumps(export_squad(gold), ensure_ascii=False) + "\n"
     if args.output is None:
@@ -174,8 +177,8 @@ def _run(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _sigterm_stops():
-    """While a run goes, SIGTERM stops it as Ctrl-C does (Terminated: exit 143 with the resume
-    command) instead of killing it with nothing said."""
+    """While a command goes, SIGTERM stops it as Ctrl-C does (Terminated: exit 143; a run prints
+    the resume command, a gold import is rolled back) instead of killing it with nothing said."""
     def stop(signum, frame):
         raise Terminated()
 
@@ -300,7 +303,7 @@ def _add_gold_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=["squad"], required=True, help="squad: SQuAD v2.0 JSON")
     export.add_argument("--output", type=Path, help="file to write (default: standard output)")
     command("migrate", _gold_migrate, "rewrite gold files from the v1 format to v2", dry_run=True)
-    agreement = command("agreement", _gold_agreement, "how far each QA metric agrees with the human judgments")
+    agreement = command("agreement", _gold_agreement, "how far each QA metric agrees with the labels in judgments.jsonl")
     agreement.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
     agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
                                                        "from this config")
@@ -313,7 +316,7 @@ def _add_run_parser(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config field (repeatable)")
     run.add_argument("--limit", type=int, help="only the first N items of each task")
     run.add_argument("--models", help="comma-separated model names to run (default: all)")
-    run.add_argument("--tasks", help="comma-separated tasks: qa,summarization (default: all in the config)")
+    run.add_argument("--tasks", help="comma-separated task names (default: all in the config)")
     run.add_argument("--resume", action="store_true", help="continue an interrupted run in its output directory")
     run.add_argument("--no-cache", action="store_true", help="ignore (and do not fill) the prediction cache")
     run.add_argument("--max-failed", metavar="N|FRACTION",
@@ -350,7 +353,13 @@ def main(argv: list[str] | None = None) -> int:
     args.started = started
     _show_warnings()
     try:
-        return args.func(args)
+        with _sigterm_stops():
+            code = args.func(args)
+            sys.stdout.flush()  # here, so that a closed pipe is seen while it can be handled
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
     except HarnessError as error:
         for problem in getattr(error, "problems", ()):  # invalid gold: every problem, one a line
             print(problem, file=sys.stderr)
@@ -365,6 +374,14 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)", file=sys.stderr)
         return 3
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit cannot fail again
+    on the pipe its reader closed."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _show_warnings() -> None:

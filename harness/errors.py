@@ -1,7 +1,15 @@
-"""The one error type users see, and how text from files is made safe to quote in its message.
+"""The one error type users see, and how text from files and command lines is made safe to
+quote in its message: what is not text (lone surrogates) and how any text is printed on one line.
 
 The CLI turns a HarnessError into a one-line message and an exit code.
 """
+
+import re
+
+# Lone surrogates: a "\ud800" escape in JSON or YAML, or an undecodable byte of a command-line
+# argument or file name (Python's surrogateescape). Not text: they cannot be written as UTF-8.
+SURROGATES = "\ud800-\udfff"
+_LONE_SURROGATE = re.compile(f"[{SURROGATES}]")
 
 
 class HarnessError(Exception):
@@ -30,6 +38,12 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def lone_surrogate(text: str) -> int | None:
+    """The offset of the first lone surrogate in `text`, None when there is none."""
+    found = _LONE_SURROGATE.search(text)
+    return None if found is None else found.start()
 
 
 def shown(value: object, width: int = 80) -> str:

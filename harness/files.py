@@ -58,15 +58,16 @@ def replace_files(contents: dict[Path, str | bytes]) -> None:
     """Write several files: each to a synced temporary file first, then all renamed over their
     targets, so a failure before the renames leaves every target as it was."""
     staged: list[tuple[str, Path]] = []
+    target = None  # the file being written: errors name it, not its temporary file
     try:
         for path, data in contents.items():
-            staged.append((_stage(Path(path), data), Path(path)))
-        for temp, path in staged:
-            os.replace(temp, path)
+            target = Path(path)
+            staged.append((_stage(target, data), target))
+        for temp, target in staged:
+            os.replace(temp, target)
     except OSError as error:
         for temp, _ in staged:
             Path(temp).unlink(missing_ok=True)
-        target = Path(error.filename) if error.filename else next(iter(contents))
         kept = "; the previous file is unchanged" if target.exists() else ""
         raise HarnessError(f"{target}: cannot write: {error.strerror or error}{kept}") from None
     except BaseException:

@@ -9,7 +9,7 @@ def report_dict(models: list[dict[str, Any]], gold: str = "a" * 64, seed: int = 
                 config: dict[str, Any] | None = None, scoring: dict[str, Any] | None = None) -> dict[str, Any]:
     """A report holding `models` (each needs at least name and tasks; the rest is filled in)."""
     return {
-        "schema_version": 1, "run_id": "r", "created_at": "2024-01-01T00:00:00",
+        "schema_version": 2, "run_id": "r", "created_at": "2024-01-01T00:00:00",
         "config": config or {"name": "test", "gold": "gold", "tasks": {}, "models": [],
                              "bootstrap": {"resamples": resamples, "seed": seed, "confidence": 0.95}},
         "config_hash": "c" * 64,

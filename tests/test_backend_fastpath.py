@@ -17,7 +17,7 @@ from harness.backends import GenerationOptions
 from harness.backends.transformers import GGUFSource, TransformersModel
 from harness.config import load_config
 from harness.gold import load_gold
-from harness.tasks import TASKS
+from harness.tasks import task
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -136,8 +136,8 @@ def smollm2():
 def gold_requests():
     config = load_config(str(ROOT / "configs" / "default.yaml"))
     gold = load_gold(ROOT / "gold")
-    qa = TASKS["qa"].items(gold, config.tasks.qa, 6)
-    summaries = TASKS["summarization"].items(gold, config.tasks.summarization, None)
+    qa = task("qa").items(gold, config.tasks.qa, 6)
+    summaries = task("summarization").items(gold, config.tasks.summarization, None)
     return [i.request() for i in qa], [i.request() for i in summaries]
 
 

@@ -16,18 +16,17 @@ ARTICLE = (
 )
 
 
-def test_summary_styles_take_one_or_three_leading_sentences():
+def test_a_lead_summary_is_the_first_sentences_one_a_line():
     first = "Kim Jong Un arrived in Vladivostok on Wednesday."
-    assert lead_summary(ARTICLE, "headline") == first
-    assert lead_summary(ARTICLE, "one_sentence") == first
-    assert lead_summary(ARTICLE, "short") == "\n".join(
+    assert lead_summary(ARTICLE, 1) == first
+    assert lead_summary(ARTICLE, 3) == "\n".join(
         [first, "He met Russian President Vladimir Putin.", "The summit took place on Russky Island."]
     )
 
 
 def test_short_article_gives_what_there_is():
-    assert lead_summary("Only one sentence here.", "short") == "Only one sentence here."
-    assert lead_summary("", "headline") == ""
+    assert lead_summary("Only one sentence here.", 3) == "Only one sentence here."
+    assert lead_summary("", 1) == ""
 
 
 def test_qa_picks_the_sentence_with_most_question_words():
@@ -57,9 +56,9 @@ def test_backend_through_the_registry_on_the_real_gold_article():
     backend.load()
     requests = [
         Request(id="kim-putin-talks/short", task="summarization", prompt="", article=article,
-                article_id="kim-putin-talks", style="short"),
+                article_id="kim-putin-talks", lead_sentences=3),
         Request(id="kim-putin-talks-q001", task="qa", prompt="", article=article,
-                article_id="kim-putin-talks", question="Who will Kim Jong Un meet?"),
+                article_id="kim-putin-talks", overlap_query="Who will Kim Jong Un meet?"),
     ]
     results = {r.id: r for r in backend.generate(requests, GenerationOptions())}
     assert len(results["kim-putin-talks/short"].text.split("\n")) == 3

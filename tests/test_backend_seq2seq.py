@@ -56,8 +56,8 @@ def test_tiny_t5_loads_as_seq2seq_and_generates(tiny_t5_dir, tmp_path, monkeypat
     backend.load()
     assert backend.identity() == identity
     requests = [
-        Request(id="a-q001", task="qa", prompt="who met in the summit", question="who met"),
-        Request(id="a/headline", task="summarization", prompt="the leader met", style="headline"),
+        Request(id="a-q001", task="qa", prompt="who met in the summit", overlap_query="who met"),
+        Request(id="a/headline", task="summarization", prompt="the leader met", lead_sentences=1),
         Request(id="a/short", task="summarization", prompt="talks", system="the summit"),
     ]
     results = {r.id: r for r in backend.generate(requests, GenerationOptions(max_new_tokens=5))}

@@ -55,10 +55,10 @@ def test_gguf_is_found_inside_the_installed_package_without_importing_it():
 def test_generates_for_qa_and_summaries(smollm2):
     requests = [
         Request(id="k-q001", task="qa", system="Answer briefly.", article=ARTICLE,
-                prompt=f"{ARTICLE}\n\nQuestion: Where did Kim arrive?", question="Where?"),
-        Request(id="k/headline", task="summarization", style="headline", article=ARTICLE,
+                prompt=f"{ARTICLE}\n\nQuestion: Where did Kim arrive?", overlap_query="Where?"),
+        Request(id="k/headline", task="summarization", lead_sentences=1, article=ARTICLE,
                 prompt=f"Write a headline for this article.\n\n{ARTICLE}"),
-        Request(id="k/short", task="summarization", style="short", article=ARTICLE,
+        Request(id="k/short", task="summarization", lead_sentences=3, article=ARTICLE,
                 prompt=f"Summarize in two sentences.\n\n{ARTICLE}"),
     ]
     generation = GenerationOptions(max_new_tokens=16)

@@ -132,7 +132,10 @@ def test_malformed_files_name_the_json_path(tmp_path, content, expected):
 
 @pytest.mark.parametrize("qas, expected", [
     ([qa(start=5)], "data[0].paragraphs[0].qas[0].answers[0].answer_start: the context does not read 'France' at offset 5"),
-    ([qa(start=-1)], "data[0].paragraphs[0].qas[0].answers[0].answer_start: must be a whole number >= 0, got -1"),
+    ([qa(start=-2)], "data[0].paragraphs[0].qas[0].answers[0].answer_start: must be a whole number >= 0 "
+                     "(or -1: not a span), got -2"),
+    ([qa(start=-1)], "data[0].paragraphs[0].qas[0].answers[0].answer_start: -1, but the first (canonical) answer "
+                     "must be a span of the context unless the question carries its 'harness' labels"),
     ([qa(), qa()], "data[0].paragraphs[0].qas[1].id: 'a1' is also the id of data[0].paragraphs[0].qas[0]"),
     ([{k: v for k, v in qa().items() if k != "question"}], "data[0].paragraphs[0].qas[0].question: missing"),
     ([qa(is_impossible="no")], "data[0].paragraphs[0].qas[0].is_impossible: must be true or false"),

@@ -170,6 +170,12 @@ def test_summary_source_and_paraphrase_rules(tmp_path, record, expected):
     ({"truncated": [{"paragraph": 4, "text": "Critics"}]},
      "truncated[0]: must have exactly the fields paragraph, offset, text"),
     ({"truncated": "paragraph 4"}, "field 'truncated' must be a list of objects, got a string"),
+    ({"retired": ["test-article-q009", "test-article-s007"]}, None),
+    ({"retired": []}, None),
+    ({"retired": ["other-article-q009"]}, "retired[0] 'other-article-q009' is not a QA or summary id of this article"),
+    ({"retired": ["test-article-q9"]}, "retired[0] 'test-article-q9' is not a QA or summary id of this article"),
+    ({"retired": ["test-article-q009", "test-article-q009"]}, "retired[1] 'test-article-q009' is listed twice"),
+    ({"retired": "test-article-q009"}, "field 'retired' must be a list of strings, got a string"),
 ])
 def test_meta_rules(tmp_path, changes, expected):
     lines = problems_with(tmp_path, meta={**META, **changes})
@@ -179,11 +185,34 @@ def test_meta_rules(tmp_path, changes, expected):
         assert len(lines) == 1 and lines[0].startswith(f"{META_FILE}: {expected}"), lines
 
 
+@pytest.mark.parametrize("qa, summaries, expected", [
+    ([qa_record(number=5)], [], f"{QA_FILE}:5: id 'test-article-q005' is retired (meta.json 'retired'); ids are "
+                                "never reused: give the item a new id"),
+    ([], [{**SUMMARIES[0], "id": "test-article-s005"}],
+     f"{SUMMARY_FILE}:4: id 'test-article-s005' is retired (meta.json 'retired'); ids are never reused"),
+])
+def test_a_retired_id_is_never_given_to_an_item_again(tmp_path, qa, summaries, expected):
+    lines = problems_with(tmp_path, qa=qa, summaries=summaries,
+                          meta={**META, "retired": ["test-article-q005", "test-article-s005"]})
+    assert len(lines) == 1 and lines[0].startswith(expected), lines
+
+
+def test_adding_a_question_never_takes_a_retired_id(tmp_path):
+    from harness.gold import add_qa
+
+    gold = make_gold(tmp_path, meta={**META, "retired": ["test-article-q005"]})
+    with pytest.raises(GoldInvalid) as refused:
+        add_qa(gold, "test-article", question="How long will the summit last?", answers=["three days"],
+               evidence=["is expected to last three days"], type="duration")
+    assert any("id 'test-article-q005' is retired" in str(p) for p in refused.value.problems)
+    assert "test-article-q005" not in (gold / "test-article" / "qa.jsonl").read_text()
+
+
 # -- judgments.jsonl -----------------------------------------------------------------------------
 
 def judgment(item: str = "test-article-q001", prediction: str = "12", **changes) -> dict:
     return {"id": item, "prediction": prediction, "correct": True, "reason": "the number", "split": "dev",
-            "source": "hand", **changes}
+            "source": "hand", "labelled_by": "the test's author", **changes}
 
 
 def test_judgments_load_and_stay_out_of_the_hash(tmp_path):
@@ -199,6 +228,15 @@ def test_judgments_load_and_stay_out_of_the_hash(tmp_path):
     assert loaded.hash == before == gold_hash(gold)
 
 
+def test_a_judgment_records_who_labelled_it_and_an_optional_note(tmp_path):
+    gold = make_gold(tmp_path)
+    rows = [judgment(), judgment(prediction="13", correct=False, labelled_by="Ada Lind", note="relabelled: 13 is wrong")]
+    (gold / "test-article" / "judgments.jsonl").write_text(jsonl(rows))
+    loaded = load_gold(gold)
+    assert [(j.labelled_by, j.note) for j in loaded.judgments] == [
+        ("the test's author", None), ("Ada Lind", "relabelled: 13 is wrong")]
+
+
 @pytest.mark.parametrize("row, expected", [
     (judgment(item="test-article-q099"), "judges 'test-article-q099', which is not a QA item of test-article"),
     (judgment(correct="yes"), "field 'correct' must be true or false, got a string"),
@@ -206,6 +244,12 @@ def test_judgments_load_and_stay_out_of_the_hash(tmp_path):
     (judgment(split="train"), "unknown split 'train' (allowed: dev, heldout)"),
     (judgment(prediction="12", reason="again"), "the same (id, prediction) is judged twice (first at line 1)"),
     ({k: v for k, v in judgment().items() if k != "source"}, "missing field 'source'"),
+    ({k: v for k, v in judgment().items() if k != "labelled_by"}, "missing field 'labelled_by'"),
+    (judgment(labelled_by=" "), "field 'labelled_by' is empty"),
+    (judgment(labelled_by=None), "field 'labelled_by' must be a string, got null"),
+    (judgment(note=""), "field 'note' is empty"),
+    (judgment(note=3), "field 'note' must be a string, got a number"),
+    (judgment(labeller="me"), "unknown field 'labeller'"),
 ])
 def test_judgment_rules(tmp_path, row, expected):
     gold = make_gold(tmp_path)

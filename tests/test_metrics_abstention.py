@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from harness.errors import HarnessError
-from harness.metrics import ABSTENTION_PATTERNS, extract_answer, is_abstention, qa_item_scores
-from harness.metrics._abstention import MISSING_PATTERNS
+from harness.tasks._abstention import ABSTENTION_PATTERNS, MISSING_PATTERNS, is_abstention
+from harness.tasks._extraction import extract_answer
+from support.scoring import qa_item_scores
 
 ABSTENTIONS = [
     "unanswerable", "Unanswerable.", "**Unanswerable**", "unanswerable - the article does not say",

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from harness.errors import HarnessError
-from harness.metrics import mean_with_ci, paired_delta_ci
+from harness.stats import mean_with_ci, paired_delta_ci
 
 
 def _values(n, seed=3):

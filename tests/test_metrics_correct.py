@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.metrics import extract_answer, judge
+from harness.metrics import judge
+from harness.tasks._extraction import extract_answer
 from harness.metrics._answer_forms import answer_form
 
 

@@ -1,4 +1,4 @@
-"""Entity and number precision (harness.metrics._entities) and support (harness.metrics._support)."""
+"""Entity and number precision (harness.metrics.entity_precision) and support (harness.metrics.support)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from harness.metrics._entities import Article, entity_precision, entity_precision_many, mentions, restore_case
-from harness.metrics._support import support_many, trigram_support
+from harness.metrics.entity_precision import Article, entity_precision, entity_precision_many, mentions, restore_case
+from harness.metrics.support import support_many, trigram_support
 
 ARTICLE = ("Paul Merson has restarted his row with Andros Townsend. Townsend was brought on in the 83rd "
            "minute for Tottenham, who drew 0-0 with Burnley. About ten thousand fans saw it.")
@@ -68,7 +68,7 @@ def test_spacy_extractor_finds_invented_entities():
 
 @pytest.mark.skipif(not HAS_SPACY, reason="the spaCy pipeline package is not installed")
 def test_a_summary_longer_than_a_piece_is_read_in_pieces(monkeypatch):
-    from harness.metrics import _entities
+    from harness.metrics import entity_precision as _entities
 
     text = "Jane Doe opened the bridge in Leeds. " * 12 + "John Roe came."
     pieces = _entities._pieces(text, 100)

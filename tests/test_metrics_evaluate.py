@@ -6,15 +6,10 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessError
-from harness.metrics import (
-    ROUGE_TYPES,
-    compute_extra_metric,
-    evaluate_module_path,
-    load_extra_metric,
-    qa_item_scores,
-    rouge_item_scores,
-    split_sentences,
-)
+from harness.metrics import compute_extra_metric, evaluate_module_path, load_extra_metric, rouge_item_scores
+from harness.sentences import split_sentences
+from harness.tasks.summarization import ROUGE_TYPES
+from support.scoring import qa_item_scores
 
 PREDICTIONS = [
     "Russia is expelling more than 10,000 North Korean workers. The U.N. sanctions require it.",

@@ -1,4 +1,4 @@
-"""Extractiveness (harness.metrics._extractiveness) against a brute-force reading of Grusky et
+"""Extractiveness (harness.metrics.extractiveness) against a brute-force reading of Grusky et
 al. (2018)'s definitions on many generated inputs, and its documented edge cases."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.metrics._extractiveness import extractiveness, fragments, novel_ngram_share, tokens
+from harness.metrics.extractiveness import extractiveness, fragments, novel_ngram_share, tokens
 
 WORDS = st.lists(st.sampled_from("a b c d e f".split()), max_size=30)
 

@@ -1,11 +1,11 @@
-"""QA coverage (harness.metrics._qa_coverage): which gold questions a summary answers."""
+"""QA coverage (harness.metrics.qa_coverage): which gold questions a summary answers."""
 
 from __future__ import annotations
 
 import math
 
 from harness.metrics import judge
-from harness.metrics._qa_coverage import covers, qa_coverage
+from harness.metrics.qa_coverage import covers, qa_coverage
 
 QA = (("Who restarted the row with Townsend?", ("Paul Merson", "Merson")),
       ("In which minute was Townsend brought on?", ("83rd", "the 83rd minute")),

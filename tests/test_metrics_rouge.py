@@ -6,13 +6,9 @@ import pytest
 from rouge_score import rouge_scorer, tokenizers
 
 from harness.errors import HarnessError
-from harness.metrics import (
-    ROUGE_TYPES,
-    UnicodeRougeTokenizer,
-    rouge_item_scores,
-    rouge_scorer_for,
-    split_sentences,
-)
+from harness.metrics import UnicodeRougeTokenizer, rouge_item_scores, rouge_scorer_for
+from harness.sentences import split_sentences
+from harness.tasks.summarization import ROUGE_TYPES
 
 REFERENCE = ("More than 10,000 North Korean laborers are being expelled from Russia by the end of the "
              "year under a 2017 U.N. sanctions resolution.")

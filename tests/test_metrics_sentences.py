@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.metrics import split_sentences
+from harness.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

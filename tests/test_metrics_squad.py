@@ -3,15 +3,10 @@
 import pytest
 
 from harness.errors import HarnessError
-from harness.metrics import (
-    abstention_accuracy,
-    abstention_item_score,
-    exact_match,
-    says_abstain_phrase,
-    normalize_answer,
-    qa_item_scores,
-    token_f1,
-)
+from harness.metrics import exact_match, token_f1
+from harness.tasks._abstention import says_abstain_phrase
+from harness.text import normalize_answer
+from support.scoring import qa_item_scores
 
 
 @pytest.mark.parametrize(
@@ -84,14 +79,16 @@ def test_answerable_item():
     assert scores["exact_match"] == 0.0 and scores["f1"] == pytest.approx(0.4)
 
 
-def test_abstention_accuracy():
-    flags = [True, False, True, False]
-    answers = [[], ["x"], ["y"], []]
-    assert [abstention_item_score(f, a) for f, a in zip(flags, answers)] == [1.0, 1.0, 0.0, 0.0]
-    assert abstention_accuracy(flags, answers) == 0.5
-    assert abstention_accuracy([], []) is None
-    with pytest.raises(HarnessError):
-        abstention_accuracy([True], [])
+def test_abstention_is_right_when_the_model_abstains_exactly_on_unanswerable_items():
+    from harness.tasks.qa import QAOptions, QATask, qa_item
+    from types import SimpleNamespace
+
+    task, options = QATask(), QAOptions()
+    cases = [([], "unanswerable", 1.0), (["x"], "x", 1.0), (["y"], "unanswerable", 0.0), ([], "Hanoi", 0.0)]
+    for answers, raw, expected in cases:
+        item = qa_item(SimpleNamespace(id="q", article_id="a", type="place", answers=answers, question="Where?"))
+        assert task.item_scores(item, task.answer(item, raw, options), options)["abstention"] == expected
+    assert task.item_scores(item, None, options) == {"abstained": False, "abstention": 0.0}
 
 
 def test_bad_inputs_are_harness_errors():

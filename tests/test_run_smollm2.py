@@ -15,7 +15,11 @@ import jsonschema
 import pytest
 
 from harness.config import load_config
-from harness.metrics import extract_answer, judge, mean_with_ci, qa_item_scores, rouge_item_scores, split_sentences
+from harness.metrics import judge, rouge_item_scores
+from harness.sentences import split_sentences
+from harness.stats import mean_with_ci
+from harness.tasks._extraction import extract_answer
+from support.scoring import qa_item_scores
 from harness.report import Report
 from harness.report._schema import report_schema
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from harness.gold import ImportOptions, import_dataset, load_gold
+from harness.run._scoring import score_given
 from harness.tasks.qa import QAOptions, QATask
 
 SQUAD = Path(__file__).resolve().parent / "data" / "squad-v2-dev-5-articles.json"
@@ -99,7 +100,7 @@ def test_harness_scores_equal_the_official_rules_on_every_question(gold):
                 item = by_source[qa["id"]]
                 crowd = [a["text"] for a in qa["answers"]]
                 for said, official_prediction in predictions(qa):
-                    scores = task.score(item, said, options).scores
+                    scores = score_given("qa", options, [item], [said])[0].values
                     expected = official_scores(crowd, official_prediction)
                     assert (scores["exact_match"], scores["f1"]) == pytest.approx(expected, abs=1e-12), \
                         (qa["id"], said, crowd)

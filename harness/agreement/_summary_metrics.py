@@ -1,9 +1,10 @@
 """The metrics `harness agreement` measures on judged summaries, each computed for a whole file
 at once (spaCy runs once over all summaries, each article is read once).
 
-ROUGE-1 needs references, and several references can be combined two ways (ROUGE_AGGREGATES):
-`max`, the best F1 over the references (rouge_score's score_multi, what `harness run` reports),
-or `mean`, the mean F1 over the references (how G-Eval's published SummEval table was made).
+ROUGE-1 needs references, and several references can be combined two ways (ROUGE_AGGREGATES,
+the values of `tasks.summarization.reference_aggregate`): `max`, the best F1 over the references
+(rouge_score's score_multi, the harness's default), or `mean`, the mean F1 over the references
+(how G-Eval's published SummEval table was made).
 Both use rouge_score with the Porter stemmer and its default tokenizer.
 """
 
@@ -12,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from harness.agreement._summary_readers import SummaryRecord
-from harness.metrics import _entities, _support
-from harness.metrics._extractiveness import PARTS, extractiveness
+from harness.metrics import entity_precision as _entities, support as _support
+from harness.metrics.extractiveness import PARTS, extractiveness
 
 ROUGE_AGGREGATES = ("mean", "max")
 FAITHFULNESS = ("support", "entity_precision", "entity_precision_rules")  # the offline faithfulness scores
@@ -23,15 +24,12 @@ THRESHOLDS = {"support": _support.THRESHOLD, "entity_precision": _entities.THRES
 
 
 def rouge1(records: Sequence[SummaryRecord], aggregate: str) -> list[float]:
-    """ROUGE-1 F1 of each summary over its references, combined by `aggregate` (mean or max)."""
-    from harness.metrics import rouge_scorer_for
+    """ROUGE-1 F1 of each summary over its references, combined by `aggregate` (mean or max):
+    the harness's own ROUGE (harness.metrics.rouge_item_scores), the summary as one sentence."""
+    from harness.metrics import rouge_item_scores
 
-    scorer = rouge_scorer_for(("rouge1",), True, "default")
-    values = []
-    for r in records:
-        f1 = [scorer.score(ref, r.summary)["rouge1"].fmeasure for ref in r.references]
-        values.append(max(f1) if aggregate == "max" else sum(f1) / len(f1))
-    return values
+    return [rouge_item_scores([r.summary], r.references, ("rouge1",), True, "default", aggregate)["rouge1"]["f1"]
+            for r in records]
 
 
 def compute(records: Sequence[SummaryRecord], names: Sequence[str] | None = None) -> dict[str, list[float]]:

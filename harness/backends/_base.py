@@ -89,14 +89,16 @@ class ModelOptions(Strict):
 class Request:
     """One item to generate for: the rendered prompt plus the raw fields baselines need."""
 
-    id: str  # gold item id (a QA id, or "<article-id>/<style>" for summarization)
-    task: str  # "qa" or "summarization"
+    id: str  # the item's id
+    task: str  # the item's task name
     prompt: str  # rendered user message
     system: str | None = None  # rendered system message, if the template has one
     article: str = ""  # article text, for extractive baselines
     article_id: str = ""
-    question: str | None = None  # QA only
-    style: str | None = None  # summarization only
+    # What an extractive baseline returns (harness.backends.lead): the article sentence that
+    # shares most words with `overlap_query` when it is set, else the first `lead_sentences`.
+    overlap_query: str | None = None
+    lead_sentences: int | None = None
     max_new_tokens: int | None = None  # the item's own token limit (a summary style's), over the model's
 
     def token_limit(self, generation: Any) -> int:

@@ -7,15 +7,12 @@ from typing import Any, Iterator, Literal, Sequence
 from pydantic import Field
 
 from harness.backends._base import Backend, ModelOptions, Request, Result
-from harness.metrics import split_sentences
+from harness.sentences import split_sentences
 from harness.text import content_words
 
-LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}
 
-
-def lead_summary(article: str, style: str) -> str:
-    """The first 1 (headline, one_sentence) or 3 (short) sentences, one per line."""
-    count = LEAD_SENTENCES.get(style, 1)
+def lead_summary(article: str, count: int) -> str:
+    """The first `count` sentences, one per line."""
     return "\n".join(split_sentences(article)[:count])
 
 
@@ -46,8 +43,8 @@ class LeadBackend(Backend):
 
     def generate(self, requests: Sequence[Request], generation: Any) -> Iterator[Result]:
         for request in requests:
-            if request.task == "qa":
-                text = best_overlap_sentence(request.article, request.question or "")
+            if request.overlap_query is not None:
+                text = best_overlap_sentence(request.article, request.overlap_query)
             else:
-                text = lead_summary(request.article, request.style or "headline")
+                text = lead_summary(request.article, request.lead_sentences or 1)
             yield Result(id=request.id, text=text)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any, Iterator, Literal, Sequence
 
 from pydantic import Field
 
 from harness.backends._base import Backend, ModelOptions, Request, Result
-from harness.errors import HarnessError
+from harness.errors import HarnessError, lone_surrogate, printable
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_predictions(path: Path) -> dict[str, str]:
     """Map item id -> prediction; a malformed line is an error naming path:line."""
-    label = str(path) if str(path).isprintable() else ascii(str(path))  # one line, whatever the name
+    label = printable(str(path))
     try:
         # split on "\n" only: str.splitlines() would also split inside a JSON string holding a
         # raw U+2028 or U+0085, which json.dumps(ensure_ascii=False) writes unescaped.
@@ -47,7 +45,7 @@ def _parse_line(line: str, where: str) -> tuple[str, str]:
     item_id, text = row.get("id"), row.get("prediction")
     if not isinstance(item_id, str) or not isinstance(text, str):
         raise HarnessError(f'{where}: "id" and "prediction" must both be strings')
-    if _SURROGATE.search(item_id + text):
+    if lone_surrogate(item_id + text) is not None:
         raise HarnessError(f"{where}: a lone surrogate escape (\\ud800-\\udfff) is not text; "
                            "write the character itself or a valid surrogate pair")
     return item_id, text

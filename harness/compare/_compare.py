@@ -14,7 +14,7 @@ from typing import Any
 from harness.compare._gate import allowance_for
 from harness.report import Report, TaskResult
 from harness.errors import HarnessError
-from harness.metrics import paired_delta_ci
+from harness.stats import paired_delta_ci
 
 IMPROVED, REGRESSED, NO_CHANGE, NO_ITEMS = "improved", "regressed", "no significant change", "no common items"
 _ZERO = 1e-12  # bounds within float rounding of 0 count as 0

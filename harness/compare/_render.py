@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from harness.compare._compare import IMPROVED, NO_CHANGE, NO_ITEMS, REGRESSED, Comparison, Row
-from harness.report._cells import cell
+from harness.report._cells import markdown_cell
 
 _SYMBOLS = {IMPROVED: "🟢", REGRESSED: "🔴", NO_CHANGE: "⚪", NO_ITEMS: "➖"}
 
@@ -41,11 +41,11 @@ def render_json(comparison: Comparison) -> str:
 
 def render_markdown(comparison: Comparison) -> str:
     status = headline(comparison)
-    lines = [f"## harness compare: {status.split(':')[0]}", "", f"**{cell(status, limit=2000)}**", "",
-             f"Base: {cell(comparison.base, limit=500)} · head: {cell(comparison.head, limit=500)}", "",
+    lines = [f"## harness compare: {status.split(':')[0]}", "", f"**{markdown_cell(status, limit=2000)}**", "",
+             f"Base: {markdown_cell(comparison.base, limit=500)} · head: {markdown_cell(comparison.head, limit=500)}", "",
              f"Paired bootstrap over the items both reports hold: {comparison.resamples} resamples, "
              f"seed {comparison.seed}, alpha {comparison.alpha:g}.", ""]
-    lines += [f"- ⚠️ {cell(warning, limit=2000)}" for warning in comparison.warnings]
+    lines += [f"- ⚠️ {markdown_cell(warning, limit=2000)}" for warning in comparison.warnings]
     lines += [""] if comparison.warnings else []
     for task in dict.fromkeys(row.task for row in comparison.rows):
         lines += _task_table(comparison, task)
@@ -60,10 +60,10 @@ def render_markdown(comparison: Comparison) -> str:
 
 def _task_table(comparison: Comparison, task: str) -> list[str]:
     confidence = f"{(1 - comparison.alpha) * 100:g}%"
-    lines = [f"### {cell(task)}", "", f"| model | metric | n | base | head | delta [{confidence} CI] | verdict |",
+    lines = [f"### {markdown_cell(task)}", "", f"| model | metric | n | base | head | delta [{confidence} CI] | verdict |",
              "|---|---|---:|---:|---:|---|---|"]
     for row in (r for r in comparison.rows if r.task == task):
-        lines.append(f"| {cell(row.model)} | {cell(row.metric)} | {row.n} | {_number(row.base)} | "
+        lines.append(f"| {markdown_cell(row.model)} | {markdown_cell(row.metric)} | {row.n} | {_number(row.base)} | "
                      f"{_number(row.head)} | {_delta(row)} | {_verdict_text(row)} |")
     return lines + [""]
 
@@ -92,4 +92,4 @@ def _verdict_text(row: Row) -> str:
 def _listing(title: str, entries: list[str]) -> list[str]:
     if not entries:
         return []
-    return [f"**{title}:**", "", *(f"- {cell(entry, limit=500)}" for entry in entries), ""]
+    return [f"**{title}:**", "", *(f"- {markdown_cell(entry, limit=500)}" for entry in entries), ""]

@@ -2,7 +2,7 @@
 registry, YAML loading with `--set` overrides, and the config hash."""
 
 from harness.config._load import apply_override, config_hash, enabled_tasks, load_config, read_yaml, resolved_config
-from harness.config._models import BootstrapOptions, EvalConfig, Tasks, config_model, model_union
+from harness.config._models import BootstrapOptions, EvalConfig, Tasks, config_model
 
 __all__ = [
     "BootstrapOptions",
@@ -13,7 +13,6 @@ __all__ = [
     "config_model",
     "enabled_tasks",
     "load_config",
-    "model_union",
     "read_yaml",
     "resolved_config",
 ]

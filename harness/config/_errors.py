@@ -60,10 +60,11 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else key
 
 
-def locate(loc: tuple[Any, ...]) -> _Place:
-    """Walk EvalConfig along a pydantic location; union tags are followed but not printed."""
-    place = _Place(path="", annotation=config_model())
-    tags = backend_configs()
+def locate(loc: tuple[Any, ...], backends: tuple[str, ...] | None = None) -> _Place:
+    """Walk EvalConfig (typed by `backends`, see config_model) along a pydantic location; union
+    tags are followed but not printed."""
+    place = _Place(path="", annotation=config_model(backends))
+    tags = backend_configs(backends)
     for key in loc:
         tp = _unwrap(place.annotation)
         if (_is_union(tp) or tp is Any) and isinstance(key, str) and key in tags:
@@ -140,16 +141,16 @@ def _unknown_key(key: Any, allowed: list[str]) -> str:
     return "unknown key; allowed: " + ", ".join(allowed)
 
 
-def error_line(error: dict[str, Any]) -> str:
+def error_line(error: dict[str, Any], backends: tuple[str, ...] | None = None) -> str:
     """One pydantic error as "key.path: problem; what is allowed"."""
     loc = tuple(error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
-        parent = locate(loc[:-1])
+        parent = locate(loc[:-1], backends)
         owner = _unwrap(parent.annotation)
         allowed = list(owner.model_fields) if _is_model(owner) else []
         return f"{_join(parent.path, loc[-1])}: {_unknown_key(loc[-1], allowed)}"
-    place = locate(loc)
+    place = locate(loc, backends)
     path = place.path or "(top level)"
     if kind == "union_tag_invalid":
         return f"{path}.backend: {plugins.unknown('backend', error['ctx']['tag'])}"
@@ -168,11 +169,12 @@ def error_line(error: dict[str, Any]) -> str:
     return f"{path}: {describe(place)}{_got(error.get('input'))}"
 
 
-def validation_lines(exc: ValidationError) -> list[str]:
-    """All problems in a ValidationError, one line each, duplicates removed, in order."""
+def validation_lines(exc: ValidationError, backends: tuple[str, ...] | None = None) -> list[str]:
+    """All problems in a ValidationError of config_model(backends), one line each, duplicates
+    removed, in order."""
     lines: list[str] = []
     for error in exc.errors(include_url=False):
-        line = error_line(error)
+        line = error_line(error, backends)
         if line not in lines:
             lines.append(line)
     return lines

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any, Sequence
 
 import yaml
 from pydantic import ValidationError
 
+from harness.backends import used_backends
 from harness.config._errors import validation_lines
 from harness.config._models import EvalConfig, config_model
-from harness.errors import HarnessError, printable
+from harness.errors import HarnessError, lone_surrogate, printable
 
 MAX_VALUES = 100_000
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
@@ -55,7 +54,7 @@ def _check_values(data: Any, path: str | Path) -> None:
         if count > MAX_VALUES:
             raise HarnessError(f"{path}: config too large: more than {MAX_VALUES} values "
                                "(YAML aliases count each time they are used; cycles are not allowed)")
-        if isinstance(node, str) and _SURROGATE.search(node):
+        if isinstance(node, str) and lone_surrogate(node) is not None:
             raise HarnessError(f"{path}: the string {node[:60]!r} holds a lone surrogate escape "
                                "(\\ud800-\\udfff), which is not text")
         if isinstance(node, dict):
@@ -135,10 +134,11 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
     if problems:
         raise HarnessError("\n".join(problems))
     _check_values(data, path)  # an override can bring its own aliases
+    backends = used_backends(data.get("models")) if isinstance(data, dict) else None
     try:
-        config = config_model().model_validate(data)
+        config = config_model(backends).model_validate(data)
     except ValidationError as exc:
-        raise HarnessError("\n".join(f"{path}: {line}" for line in validation_lines(exc))) from None
+        raise HarnessError("\n".join(f"{path}: {line}" for line in validation_lines(exc, backends))) from None
     problems = _bind_prompts(config, path) + _check_extra_metrics(config, path)
     if problems:
         raise HarnessError("\n".join(problems))
@@ -147,9 +147,9 @@ def load_config(path: str | Path, overrides: Sequence[str] = ()) -> EvalConfig:
 
 def enabled_tasks(config: EvalConfig) -> dict[str, Any]:
     """Task name -> its options, for the tasks the config enables, in task-table order."""
-    from harness.tasks import TASKS
+    from harness.tasks import tasks
 
-    return {name: getattr(config.tasks, name) for name in TASKS if getattr(config.tasks, name) is not None}
+    return {name: getattr(config.tasks, name) for name in tasks() if getattr(config.tasks, name) is not None}
 
 
 def _bind_prompts(config: EvalConfig, path: str | Path) -> list[str]:

@@ -1,7 +1,7 @@
 """The typed evaluation config: pydantic models, every one rejecting unknown keys.
 
 The config is assembled from the two registries the harness has: `tasks:` has one field per
-task of the task table (harness.tasks.TASKS, each with its own options model), and each entry
+registered task (harness.tasks.tasks(), each with its own options model), and each entry
 of `models:` is the config model of its backend (harness.plugins, built-ins and plugins alike),
 chosen by its `backend` key. Use `config_model()` for the assembled class; `EvalConfig` is its
 base, for type hints.
@@ -18,23 +18,23 @@ from typing import Annotated, Any, Optional, Union
 
 from pydantic import Field, create_model, field_validator, model_validator
 
-from harness.backends import ModelOptions, backend_configs
+from harness.backends import ModelOptions, model_union
 from harness.strict import Strict, check_name
-from harness.tasks import TASKS
+from harness.tasks import tasks
 
 
 class _TaskSelection(Strict):
     @model_validator(mode="after")
     def _at_least_one(self) -> "_TaskSelection":
-        if all(getattr(self, name) is None for name in TASKS):
-            raise ValueError(f"enable at least one task: {', '.join(TASKS)}")
+        if all(getattr(self, name) is None for name in tasks()):
+            raise ValueError(f"enable at least one task: {', '.join(tasks())}")
         return self
 
 
 Tasks = create_model(
     "Tasks", __base__=_TaskSelection, __doc__="Which tasks run; a task that is absent (or null) is skipped.",
     **{name: (Optional[task.Options], Field(default=None, description=f"{task.title} options."))
-       for name, task in TASKS.items()},
+       for name, task in tasks().items()},
 )
 
 
@@ -72,26 +72,12 @@ class EvalConfig(Strict):
             seen[model.name] = i
         return models
 
-    def get_model(self, name: str) -> Any:
-        """The model config called `name` (KeyError if there is none)."""
-        for model in self.models:
-            if model.name == name:
-                return model
-        raise KeyError(name)
 
-
-def model_union() -> Any:
-    """The type of one `models:` entry: the registered backends' configs, told apart by `backend`."""
-    configs = tuple(backend_configs().values())
-    if len(configs) == 1:
-        return configs[0]
-    return Annotated[Union[configs], Field(discriminator="backend")]
-
-
-@functools.lru_cache(maxsize=1)
-def config_model() -> type[EvalConfig]:
-    """EvalConfig with `models:` typed by the backends registered now."""
+@functools.lru_cache(maxsize=8)
+def config_model(backends: tuple[str, ...] | None = None) -> type[EvalConfig]:
+    """EvalConfig with `models:` typed by the registered backends among `backends` (all of
+    them when None): a config imports only the backends it names."""
     return create_model(
         "EvalConfig", __base__=EvalConfig, __doc__=EvalConfig.__doc__,
-        models=(list[model_union()], Field(min_length=1, description="Models to evaluate (names unique).")),
+        models=(list[model_union(backends)], Field(min_length=1, description="Models to evaluate (names unique).")),
     )

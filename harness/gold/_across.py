@@ -1,7 +1,8 @@
 """The rules that need more than one record: unique ids, distinct questions, evidence and
 plausible answers that are verbatim spans of their article and support the answer, written
-references that do not copy an article sentence, meta.json's truncated sentences, judgments
-about existing items. Every rule works within one article (no scan over the whole set)."""
+references that do not copy an article sentence, meta.json's truncated sentences, retired
+ids that no item uses again, judgments about existing items. Every rule works within one
+article (no scan over the whole set)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def check_across(articles: list[ArticleSource]) -> list[Problem]:
     problems = _duplicate_ids(articles)
     for article in articles:
         problems += _duplicate_questions([r for r in article.qa if "source_id" not in r.data])
+        problems += _reused_ids(article)
         problems += _judgment_problems(article)
         if article.text is not None:
             problems += _against_text(article)
@@ -69,6 +71,19 @@ def _duplicate_ids(articles: list[ArticleSource]) -> list[Problem]:
             problems.append(Problem(record.rel, record.line,
                                     f"duplicate id '{record.data['id']}' (first used at {seen.rel}:{seen.line})"))
     return problems
+
+
+def retired_ids(article: ArticleSource) -> set[str]:
+    """The ids meta.json lists as retired (well-formed or not; check_meta judges the list)."""
+    listed = (article.meta or {}).get("retired", [])
+    return {value for value in listed if isinstance(value, str)} if isinstance(listed, list) else set()
+
+
+def _reused_ids(article: ArticleSource) -> list[Problem]:
+    """An id once retired is never given to an item again (ids are never reused)."""
+    retired = retired_ids(article)
+    return [Problem(r.rel, r.line, f"id '{r.data['id']}' is retired (meta.json 'retired'); ids are never reused: "
+                    "give the item a new id") for r in article.qa + article.summaries if r.data["id"] in retired]
 
 
 def _duplicate_questions(records: list[Record]) -> list[Problem]:
@@ -179,17 +194,16 @@ def _summary_against_text(data: dict, article: ArticleSource, layout: _Layout) -
 
 def paraphrase_score(text: str, sentences: list[str]) -> float:
     """The highest ROUGE-2 F1 (rouge_score, Porter stemmer) of any line of `text` against any of
-    the article's sentences (harness.metrics.split_sentences). Only sentences that share a
+    the article's sentences (harness.sentences.split_sentences). Only sentences that share a
     bigram with the line are scored (the others score 0), so a long article stays quick."""
-    from harness.metrics import rouge_item_scores
+    from harness.gold._overlap import rouge2_f1
 
     index = _bigram_index(tuple(sentences))
     best = 0.0
     for line in text.split("\n"):
         candidates = sorted({i for bigram in _bigrams(line) for i in index.get(bigram, ())})
         if candidates:
-            score = rouge_item_scores([line], [sentences[i] for i in candidates], ("rouge2",), True)
-            best = max(best, score["rouge2"]["f1"])
+            best = max(best, rouge2_f1(line, [sentences[i] for i in candidates]))
     return best
 
 
@@ -204,15 +218,10 @@ def _bigram_index(sentences: tuple[str, ...]) -> dict[tuple[str, str], list[int]
 
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
-    tokens = _rouge_tokenizer().tokenize(text)
+    from harness.gold._overlap import stemmed_tokens
+
+    tokens = stemmed_tokens(text)
     return set(zip(tokens, tokens[1:]))
-
-
-@functools.lru_cache(maxsize=1)
-def _rouge_tokenizer():
-    from harness.metrics import DefaultRougeTokenizer
-
-    return DefaultRougeTokenizer(use_stemmer=True)
 
 
 def _truncated_against_text(meta: dict, paragraphs: tuple[str, ...]) -> list[str]:
@@ -232,11 +241,15 @@ def _judgment_problems(article: ArticleSource) -> list[Problem]:
     """Each judgment is about a QA item of its article, and judges a prediction only once. When qa.jsonl
     could not be read whole, its own problem says so; judgments are not blamed for the lines it lacks."""
     ids = {r.data["id"] for r in article.qa}
+    retired = retired_ids(article)
     first: dict[tuple[str, str], Record] = {}
     problems = []
     for record in article.judgments:
         key = (record.data["id"], record.data["prediction"])
-        if key[0] not in ids and article.qa_complete:
+        if key[0] not in ids and key[0] in retired:
+            problems.append(Problem(record.rel, record.line, f"judges '{shown(key[0])}', a retired id (meta.json "
+                                    "'retired'): remove the row, or judge the answer against a current item"))
+        elif key[0] not in ids and article.qa_complete:
             problems.append(Problem(record.rel, record.line, f"judges '{shown(key[0])}', which is not a QA item "
                                     f"of {article.id} (judgments.jsonl lives beside the qa.jsonl it judges)"))
         seen = first.setdefault(key, record)

@@ -14,7 +14,7 @@ from harness.errors import HarnessError, shown
 
 from ._files import read_input
 from ._records import is_full_date_time
-from ._rules import BAD_CHARACTER, article_id_problem
+from ._rules import article_id_problem, text_problem
 from ._write import NewArticle, add_items
 
 @dataclass(frozen=True)
@@ -35,13 +35,12 @@ _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 def article_text(raw: str, where: str) -> str:
     """Clean text in the article.txt format: paragraphs are separated by blank lines (lines of
     only whitespace count); each paragraph becomes one line, every run of whitespace one space;
-    one blank line between paragraphs, a final newline. HarnessError (exit 2) for text with a
-    control character, or no text at all."""
+    one blank line between paragraphs, a final newline. HarnessError (exit 2) for text that
+    breaks the text rule (_rules.text_problem), or no text at all."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    bad = BAD_CHARACTER.search(text.replace("\t", " "))
-    if bad:
-        raise HarnessError(f"{where}: contains the character {shown(bad.group())} at offset {bad.start()}; "
-                           "article text may hold no control characters (tabs and line breaks are fine)")
+    problem = text_problem(text)
+    if problem:
+        raise HarnessError(f"{where}: {problem}")
     paragraphs = [" ".join(block.split()) for block in _BLANK_LINE.split(text)]
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:
@@ -65,6 +64,15 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())) or "untitled"
 
 
+def check_options(lead: str, **options: str | None) -> None:
+    """HarnessError (exit 2) naming the first option (--title, --license, ...) whose value breaks
+    the text rule (an undecodable byte on the command line becomes a lone surrogate)."""
+    for name, value in options.items():
+        problem = None if value is None else text_problem(value)
+        if problem:
+            raise HarnessError(f"{lead}: --{name} {problem}; give it as UTF-8 text", exit_code=2)
+
+
 def add_article(gold_dir: str | os.PathLike, article_id: str, text_file: str | os.PathLike,
                 title: str | None = None, date_time: str | None = None, source: str | None = None,
                 dry_run: bool = False) -> NewArticle:
@@ -73,6 +81,7 @@ def add_article(gold_dir: str | os.PathLike, article_id: str, text_file: str | o
     message = article_id_problem(article_id)
     if message:
         raise HarnessError(f"cannot add article: {message}", exit_code=2)
+    check_options("cannot add article", title=title, date=date_time, source=source)
     if date_time is not None and not is_full_date_time(date_time):
         raise HarnessError(f"cannot add article: --date '{shown(date_time)}' is not a full ISO 8601 date and "
                            "time with a UTC offset, e.g. 2019-04-23T06:41:00-05:00", exit_code=2)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError, printable, shown
 
+from ._commit import gold_lock, settle
 from ._model import GoldTree
 from ._rules import BOM, GoldInvalid, Problem, display_path, for_display, has_bom, is_unhashed
 
@@ -103,10 +104,30 @@ def is_ignored(name: str) -> bool:
 
 
 def read_tree(root: Path) -> GoldTree:
-    """Read every non-ignored file under `root` (see the module docstring for what is refused)."""
+    """Read every non-ignored file under `root` (see the module docstring for what is refused),
+    after settling what a killed command left (see _commit). When the gold root changed while
+    it was read (a commit of another command), it is read again under the lock."""
+    settle(root)
+    before = _stamp(root)
+    tree = _read_tree(root)
+    if _stamp(root) == before:
+        return tree
+    with gold_lock(root):
+        return _read_tree(root)
+
+
+def _read_tree(root: Path) -> GoldTree:
     reader = _TreeReader(root, os.path.realpath(root), max_file_bytes())
     reader.visit("", reader.real_root, (reader.real_root,))
     return GoldTree(root, reader.files, frozenset(reader.dirs), reader.unread)
+
+
+def _stamp(root: Path) -> int | None:
+    """The modification time of the gold root: every commit with a staging directory changes it."""
+    try:
+        return os.stat(root).st_mtime_ns
+    except OSError:
+        return None
 
 
 class _TreeReader:

@@ -9,20 +9,21 @@ Files are read before the gold directory is locked (an import file may be a pipe
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import HarnessError, shown
 
-from ._articles import ImportOptions, article_text, new_meta, slug
+from ._articles import ImportOptions, article_text, check_options, new_meta, slug
 from ._files import gold_root, read_input
+from ._model import GoldTree
 from ._read import NotJSON, parse_json
-from ._rules import STYLES, GoldInvalid, Problem, more
+from ._rules import STYLES, GoldInvalid, Problem, more, text_problem
 from ._squad import parse_squad
-from ._write import NewArticle, Pending, add_items, known_articles
+from ._write import NewArticle, Pending, add_items, checked_plan, known_articles
 
-FORMATS = ("jsonl", "squad", "summaries")
 _LEAD = "nothing imported"
 
 
@@ -46,22 +47,51 @@ def import_dataset(gold_dir: str | os.PathLike, file: str | os.PathLike, format:
                    options: ImportOptions = ImportOptions(), dry_run: bool = False) -> Imported:
     """Create the articles and items of a SQuAD JSON or summaries JSONL file, all or nothing.
     The gold directory is created when it does not exist yet (a dataset of its own)."""
-    if format not in ("squad", "summaries"):
-        raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: squad, summaries; "
+    if format not in PARSERS:
+        raise HarnessError(f"unknown dataset format '{shown(format)}' (allowed: {', '.join(PARSERS)}; "
                            "gold items in JSONL go through import_items)", exit_code=2)
     if format == "summaries" and options.style not in STYLES:
         raise HarnessError(f"import --format summaries needs --style, one of {', '.join(STYLES)} (one_sentence "
                            "for XSum-like one-line references, short for CNN/DailyMail highlights)", exit_code=2)
+    check_options(_LEAD, source=options.source, license=options.license)
     text, where = read_input(Path(file), "import file", _LEAD)
-    parse = parse_squad if format == "squad" else _documents
+    parse = PARSERS[format]
     articles, pendings = parse(text, where, options)
-    if not dry_run and not Path(gold_dir).exists():
-        try:
-            Path(gold_dir).mkdir(parents=True)
-        except OSError as error:
-            raise HarnessError(f"cannot create the gold directory {gold_dir}: {error.strerror or error}") from None
-    records = add_items(gold_root(gold_dir), pendings, dry_run, articles)
-    return Imported([a.id for a in articles], records)
+    del text
+    root = Path(gold_dir)
+    if _is_dir(root):
+        return Imported([a.id for a in articles], add_items(root, pendings, dry_run, articles))
+    if dry_run:  # checked as the set it would create
+        return Imported([a.id for a in articles], checked_plan(GoldTree(root), pendings, articles).records)
+    created = _make_dirs(root)
+    try:
+        return Imported([a.id for a in articles], add_items(root, pendings, dry_run, articles))
+    except BaseException:
+        for directory in reversed(created):  # a refused import leaves no directory behind
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # e.g. a name too long for the file system
+        return False
+
+
+def _make_dirs(root: Path) -> list[Path]:
+    """Create the gold directory and any missing parents; the directories created, outermost first."""
+    missing = [path for path in (root, *root.parents) if not path.exists()][::-1]
+    try:
+        for path in missing:
+            path.mkdir()
+    except OSError as error:
+        for path in reversed(missing):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise HarnessError(f"cannot create the gold directory {root}: {error.strerror or error}") from None
+    return missing
 
 
 # -- jsonl ---------------------------------------------------------------------------------------
@@ -138,6 +168,8 @@ def _document(line: str, origin: str, options: ImportOptions, lines: dict[str, i
     doc_id, body, references = obj["id"], obj["article"], obj["references"]
     if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or not str(doc_id).strip():
         raise ValueError("'id' must be a non-empty string or a number")
+    if text_problem(str(doc_id)):
+        raise ValueError(f"'id' {text_problem(str(doc_id))}")
     if not isinstance(body, str) or not isinstance(references, list) or not references \
             or not all(isinstance(r, str) and r.strip() for r in references):
         raise ValueError("'article' must be a string and 'references' a non-empty list of non-empty strings")
@@ -157,9 +189,15 @@ def _document(line: str, origin: str, options: ImportOptions, lines: dict[str, i
 
 
 def _reference_text(reference: str, style: str) -> str:
-    """A headline on one line; other styles one sentence a line (harness.metrics.split_sentences)."""
+    """A headline on one line; other styles one sentence a line (harness.sentences.split_sentences)."""
     if style == "headline":
         return " ".join(reference.split())
-    from harness.metrics import split_sentences
+    from harness.sentences import split_sentences
 
     return "\n".join(" ".join(sentence.split()) for sentence in split_sentences(reference))
+
+
+# Dataset formats: name -> parser(text, where, options) -> (new articles, their items). A new
+# format registers its parser here.
+PARSERS = {"squad": parse_squad, "summaries": _documents}
+FORMATS = ("jsonl", *PARSERS)

@@ -89,7 +89,8 @@ class SummaryRef:
 
 @dataclass(frozen=True)
 class Judgment:
-    """A person's verdict on one model answer to a QA item (judgments.jsonl)."""
+    """A label on one answer to a QA item (judgments.jsonl): `source` produced the answer,
+    `labelled_by` gave the label (a person only where a person did), `note` records a change."""
 
     id: str
     article_id: str
@@ -98,6 +99,8 @@ class Judgment:
     reason: str
     split: str
     source: str
+    labelled_by: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def summary_ref(data: dict, article_id: str) -> SummaryRef:
 def judgment(data: dict, article_id: str) -> Judgment:
     """The Judgment of a valid judgments.jsonl record."""
     return Judgment(data["id"], article_id, data["prediction"], data["correct"], data["reason"],
-                    data["split"], data["source"])
+                    data["split"], data["source"], data["labelled_by"], data.get("note"))
 
 
 def paragraphs_of(text: str) -> tuple[str, ...]:
@@ -156,8 +159,8 @@ def paragraphs_touched(text: str, paragraphs: tuple[str, ...], span: str) -> lis
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the article's sentences, paragraph by paragraph, as
-    harness.metrics.split_sentences splits them."""
-    from harness.metrics import split_sentences  # the metrics package is heavy; only callers that need it pay
+    harness.sentences.split_sentences splits them."""
+    from harness.sentences import split_sentences
 
     spans = []
     for p_start, p_end in paragraph_spans(paragraphs_of(text)):

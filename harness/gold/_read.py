@@ -22,20 +22,38 @@ _V1_SHAPE = {"qa": "a single evidence string and no reasoning", "summary": "no s
 
 # -- parsing and checking ------------------------------------------------------------------------
 
-def check_tree(tree: GoldTree) -> tuple[list[ArticleSource], list[Problem]]:
-    """Parse a gold tree and apply every rule; problem paths are relative to the gold root."""
+def check_tree(tree: GoldTree, keep: bool = True) -> tuple[list[ArticleSource], list[Problem]]:
+    """Parse a gold tree and apply every rule; problem paths are relative to the gold root.
+    With keep=False the parsed articles are not returned: each is checked and let go before the
+    next is parsed (an import of many articles holds one at a time)."""
     problems = [Problem(rel, None, why) for rel, why in tree.unread.items()]
     if not tree.dirs:
         problems.append(Problem("", None, "no articles: expected directories gold/<article-id>/"))
-    articles = []
+    articles, first_use = [], {}
     for name in sorted(tree.dirs):
         message = directory_name_problem(name)
         if message:
             problems.append(Problem(name, None, message))
+            continue
+        article = _parse_article(tree, name, problems)
+        if keep:
+            articles.append(article)
         else:
-            articles.append(_parse_article(tree, name, problems))
+            problems += check_across([article]) + _ids_used_before(article, first_use)
     problems += stray_files(list(tree.files))
-    return articles, problems + check_across(articles)
+    return articles, problems + (check_across(articles) if keep else [])
+
+
+def _ids_used_before(article: ArticleSource, first_use: dict[str, tuple[str, str, int]]) -> list[Problem]:
+    """The records of `article` whose id an earlier article already used (check_across finds
+    the repeats within one article); records each id's first use."""
+    problems = []
+    for record in article.qa + article.summaries:
+        where = first_use.setdefault(record.data["id"], (article.id, record.rel, record.line))
+        if where[0] != article.id:
+            problems.append(Problem(record.rel, record.line,
+                                    f"duplicate id '{record.data['id']}' (first used at {where[1]}:{where[2]})"))
+    return problems
 
 
 def _parse_article(tree: GoldTree, name: str, problems: list[Problem]) -> ArticleSource:
@@ -141,7 +159,7 @@ def _parse_meta(rel: str, text: str, article_id: str, problems: list[Problem]) -
 def validate_gold(gold_dir: str | os.PathLike) -> list[Problem]:
     """Every problem of the gold set in `gold_dir`, sorted by path and line ([] when valid)."""
     root = gold_root(gold_dir)
-    return for_display(check_tree(read_tree(root))[1], root)
+    return for_display(check_tree(read_tree(root), keep=False)[1], root)
 
 
 def load_gold(gold_dir: str | os.PathLike) -> Gold:

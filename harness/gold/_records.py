@@ -11,8 +11,9 @@ from harness.errors import shown
 from harness.text import normalize_answer
 
 from ._rules import (
-    IMPORTED_ONLY, JUDGMENT_FIELDS, JUDGMENT_SPLITS, META_FIELDS, QA_FIELDS, QA_OPTIONAL, QA_TYPES, REASONING,
-    STYLES, SUMMARY_FIELDS, SUMMARY_OPTIONAL, SUMMARY_SOURCES, check_fields, check_id, empty_fields,
+    ID_LETTER, IMPORTED_ONLY, JUDGMENT_FIELDS, JUDGMENT_OPTIONAL, JUDGMENT_SPLITS, META_FIELDS, META_OPTIONAL,
+    QA_FIELDS, QA_OPTIONAL, QA_TYPES, REASONING, STYLES, SUMMARY_FIELDS, SUMMARY_OPTIONAL, SUMMARY_SOURCES,
+    check_fields, check_id, empty_fields, escaped, id_number,
 )
 
 # The v1 format, recognized so that old files get one clear message instead of a problem per field.
@@ -124,8 +125,8 @@ def check_summary(obj: object, article_id: str) -> list[str]:
 
 def check_meta(obj: object, article_id: str) -> list[str]:
     """Problems of meta.json: exactly the known fields, each of its shape, id = directory name,
-    dates in their ISO 8601 forms, well-formed `truncated` entries."""
-    messages = check_fields(obj, META_FIELDS)
+    dates in their ISO 8601 forms, well-formed `truncated` entries, `retired` ids of this article."""
+    messages = check_fields(obj, META_FIELDS, META_OPTIONAL)
     if messages:
         return messages
     messages = empty_fields(obj, tuple(META_FIELDS))
@@ -138,6 +139,19 @@ def check_meta(obj: object, article_id: str) -> list[str]:
         messages.append(f"retrieved '{shown(obj['retrieved'])}' is not an ISO 8601 date (2024-05-01), nor null")
     for index, entry in enumerate(obj["truncated"]):
         messages += [f"truncated[{index}]: {m}" for m in _truncated_entry(entry)]
+    return messages + _retired(obj.get("retired", []), article_id)
+
+
+def _retired(ids: list[str], article_id: str) -> list[str]:
+    """Each retired id is a QA or summary id of this article, listed once."""
+    messages, seen = [], set()
+    for index, value in enumerate(ids):
+        if not any(id_number(article_id, kind, value) is not None for kind in ID_LETTER):
+            messages.append(f"retired[{index}] '{escaped(value)[:80]}' is not a QA or summary id of this article "
+                            f"('{article_id}-q001', '{article_id}-s001')")
+        elif value in seen:
+            messages.append(f"retired[{index}] '{value}' is listed twice")
+        seen.add(value)
     return messages
 
 
@@ -172,11 +186,11 @@ def _truncated_entry(entry: dict) -> list[str]:
 # -- judgments.jsonl -----------------------------------------------------------------------------
 
 def check_judgment(obj: object, article_id: str) -> list[str]:
-    """One human verdict: its fields, a boolean label and a known split."""
-    messages = check_fields(obj, JUDGMENT_FIELDS)
+    """One labelled answer: its fields, a boolean label, a known split, who gave the label."""
+    messages = check_fields(obj, JUDGMENT_FIELDS, JUDGMENT_OPTIONAL)
     if messages:
         return messages
-    messages = empty_fields(obj, ("id", "split", "source"))
+    messages = empty_fields(obj, ("id", "split", "source", "labelled_by", "note"))
     if obj["split"].strip() and obj["split"] not in JUDGMENT_SPLITS:
         messages.append(f"unknown split '{shown(obj['split'])}' (allowed: {', '.join(JUDGMENT_SPLITS)})")
     return messages

@@ -12,7 +12,6 @@ questions, each reference's closeness to an article sentence and its words the a
 
 from __future__ import annotations
 
-import functools
 import re
 import statistics
 import string
@@ -240,15 +239,10 @@ def novel_words(text: str, known_stems: set[str]) -> list[str]:
     return found
 
 
-@functools.lru_cache(maxsize=1)
-def _tokenizer():
-    from harness.metrics import DefaultRougeTokenizer  # rouge_score's tokens, Porter-stemmed
-
-    return DefaultRougeTokenizer(use_stemmer=True)
-
-
 def _stems(text: str) -> tuple[str, ...]:
-    return _tokenizer().tokenize(text)
+    from harness.gold._overlap import stemmed_tokens
+
+    return stemmed_tokens(text)
 
 
 def _words(text: str) -> set[str]:

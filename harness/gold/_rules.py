@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.errors import HarnessError, printable, shown
+from harness.errors import SURROGATES, HarnessError, printable, shown
 
 ARTICLE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: no trailing newline either
-# C0 and C1 control characters except tab and newline, and lone surrogates (not encodable).
-BAD_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# The one rule for text in the gold set, however it comes in (files, imports, the command line):
+# no C0 or C1 control characters except tab and newline, and no lone surrogates (not encodable).
+BAD_CHARACTER = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{SURROGATES}]")
 
 # The taxonomy (docs/gold.md defines each with an example). IMPORTED_ONLY labels are allowed
 # only on items that carry a source_id: data imported from a dataset without such labels.
@@ -31,7 +32,7 @@ JUDGMENT_SPLITS = ("dev", "heldout")
 
 ARTICLE_FILES = ("article.txt", "meta.json", "qa.jsonl", "summaries.jsonl", "judgments.jsonl")
 JSONL_FILES = {"qa": "qa.jsonl", "summary": "summaries.jsonl"}
-UNHASHED_FILES = ("judgments.jsonl",)  # no score depends on them (DESIGN.md: the gold hash)
+UNHASHED_FILES = ("judgments.jsonl",)  # no score depends on them (docs/gold.md: the gold hash)
 
 # field name -> JSON shape, in the order records are written. Shapes: "str", "str_list",
 # "bool", "str?" (a string or null), "objects" (a list of JSON objects).
@@ -41,9 +42,12 @@ QA_OPTIONAL = ("plausible_answers", "source_id")
 SUMMARY_FIELDS = {"id": "str", "style": "str", "text": "str", "source": "str", "source_id": "str"}
 SUMMARY_OPTIONAL = ("source_id",)
 META_FIELDS = {"id": "str", "title": "str", "source": "str", "dateline": "str?", "place": "str?",
-               "date": "str?", "origin": "str", "license": "str?", "retrieved": "str?", "truncated": "objects"}
+               "date": "str?", "origin": "str", "license": "str?", "retrieved": "str?", "truncated": "objects",
+               "retired": "str_list"}
+META_OPTIONAL = ("retired",)  # the ids this article's items once had: never given to a new item
 JUDGMENT_FIELDS = {"id": "str", "prediction": "str", "correct": "bool", "reason": "str", "split": "str",
-                   "source": "str"}
+                   "source": "str", "labelled_by": "str", "note": "str"}
+JUDGMENT_OPTIONAL = ("note",)
 FIELDS = {"qa": QA_FIELDS, "summary": SUMMARY_FIELDS}
 ID_LETTER = {"qa": "q", "summary": "s"}
 
@@ -173,7 +177,7 @@ def article_format(rel: str, text: str) -> list[Problem]:
         problems.append(Problem(rel, text.count("\n") + 1, "article.txt must end with exactly one newline"))
     previous = ""  # as if a blank line came before the first paragraph
     for number, line in enumerate(text.rstrip("\n").split("\n"), start=1):
-        message = _line_format(line, previous, number)
+        message = _line_format(line, previous, number) or text_problem(line)
         if message:
             problems.append(Problem(rel, number, message))
         previous = line
@@ -221,13 +225,21 @@ def empty_fields(obj: dict, names: tuple[str, ...]) -> list[str]:
     return [f"field '{name}' is empty" for name in names if isinstance(obj.get(name), str) and not obj[name].strip()]
 
 
+def text_problem(text: str) -> str | None:
+    """What breaks the gold set's text rule (BAD_CHARACTER) in `text`, None when nothing does."""
+    bad = BAD_CHARACTER.search(text)
+    if bad is None:
+        return None
+    return (f"contains the character {shown(bad.group())} at offset {bad.start()} "
+            "(control characters other than newline and tab, and lone surrogates, are not allowed)")
+
+
 def _bad_characters(name: str, value: object) -> list[str]:
     """A control character (other than newline and tab) or a lone surrogate: not text."""
     for text in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
-        bad = BAD_CHARACTER.search(text)
-        if bad:
-            return [f"field '{name}' contains the character {shown(bad.group())} at offset {bad.start()} "
-                    "(control characters other than newline and tab, and lone surrogates, are not allowed)"]
+        problem = text_problem(text)
+        if problem:
+            return [f"field '{name}' {problem}"]
     return []
 
 

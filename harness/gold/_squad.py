@@ -12,18 +12,24 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
-from harness.errors import HarnessError, shown
+from harness.errors import HarnessError, printable, shown
 from harness.text import normalize_answer
 
 from ._across import answer_occurs
 from ._articles import ImportOptions, new_meta, slug
 from ._model import Gold, sentence_spans
+from ._rules import article_format, text_problem
 from ._read import NotJSON, parse_json
 from ._write import NewArticle, Pending
 
 _OTHER_WHITESPACE = re.compile(r"[^\S ]")  # whitespace other than the space: one for one, offsets kept
+_NOT_SPACE_OR_NEWLINE = re.compile(r"[^\S \n]")
+_PARAGRAPH_ID = re.compile(r"(.+)-p(\d{3,})")  # an imported article: <base id>-p<paragraph index>
+NOT_A_SPAN = -1  # the answer_start of an answer the context does not hold verbatim
+LABELS = "harness"  # a question's own type, reasoning and evidence, in the harness's export
 
 
 class _Malformed(Exception):
@@ -51,11 +57,13 @@ class _Importer:
         self.where, self.options = where, options
         self.articles: list[NewArticle] = []
         self.pendings: list[Pending] = []
-        self.bases: dict[str, int] = {}
+        self.bases: set[str] = set()
         self.question_ids: dict[str, str] = {}
 
     def run(self, root: object) -> tuple[list[NewArticle], list[Pending]]:
-        for i, entry in enumerate(_get(root, "data", list, "")):
+        entries = _get(root, "data", list, "")
+        for i in range(len(entries)):
+            entry, entries[i] = entries[i], None  # what an entry holds beyond its articles and items goes now
             path = f"data[{i}]"
             title = _get(entry, "title", str, path)
             base = self._base_id(title)
@@ -64,10 +72,15 @@ class _Importer:
         return self.articles, self.pendings
 
     def _base_id(self, title: str) -> str:
-        """squad-<slug>; a second title with the same slug gets -2, a third -3, in file order."""
-        base = f"squad-{slug(title)}"
-        self.bases[base] = self.bases.get(base, 0) + 1
-        return base if self.bases[base] == 1 else f"{base}-{self.bases[base]}"
+        """squad-<slug>; when an earlier title of the file took it, the first of squad-<slug>-2,
+        -3, ... that none took (titles "a", "a", "a-2": squad-a, squad-a-2, squad-a-2-2)."""
+        base = candidate = f"squad-{slug(title)}"
+        number = 1
+        while candidate in self.bases:
+            number += 1
+            candidate = f"{base}-{number}"
+        self.bases.add(candidate)
+        return candidate
 
     def _paragraph(self, paragraph: object, path: str, article_id: str, title: str, index: int) -> None:
         context = _get(paragraph, "context", str, path)
@@ -95,23 +108,49 @@ class _Importer:
                      for n, a in enumerate(_get(qa, "plausible_answers", list, path, required=False) or [])]
         impossible = _get(qa, "is_impossible", bool, path, required=False)
         answers = [a for a in answers if normalize_answer(a[0])]  # as the official evaluation does
+        labels = _labels(qa, path)
         if impossible or not answers:
             return {"question": question, "answers": [], "evidence": [], "type": "unanswerable",
-                    "reasoning": "unlabeled", "plausible_answers": _distinct([t for t, _ in plausible], str),
-                    "source_id": source_id}
+                    "reasoning": labels["reasoning"] if labels else "unlabeled",
+                    "plausible_answers": _distinct([t for t, _ in plausible], str), "source_id": source_id}
         canonical, start = answers[0]
-        start -= shift
-        if text[start: start + len(canonical)] != canonical:
+        if start == NOT_A_SPAN and labels is None:
+            raise _Malformed(f"{path}.answers[0].answer_start", "-1, but the first (canonical) answer must be a span "
+                             f"of the context unless the question carries its '{LABELS}' labels")
+        if start != NOT_A_SPAN and text[start - shift: start - shift + len(canonical)] != canonical:
             raise _Malformed(f"{path}.answers[0].answer_start",
-                             f"the context does not read '{shown(canonical)}' at offset {start + shift}")
+                             f"the context does not read '{shown(canonical)}' at offset {start}")
+        if labels:
+            return {"question": question, "answers": _distinct([t for t, _ in answers], str), **labels,
+                    "source_id": source_id}
         return {"question": question, "answers": _distinct([t for t, _ in answers], normalize_answer),
-                "evidence": _evidence(text, spans, start, canonical), "type": "unlabeled",
+                "evidence": _evidence(text, spans, start - shift, canonical), "type": "unlabeled",
                 "reasoning": "unlabeled", "source_id": source_id}
 
 
+def _labels(qa: dict, path: str) -> dict | None:
+    """The item's own type, reasoning and evidence, when the question carries them (an export of
+    the harness's): checked as gold fields once the would-be set is."""
+    labels = _get(qa, LABELS, dict, path, required=False)
+    if labels is None:
+        return None
+    where = f"{path}.{LABELS}"
+    evidence = _get(labels, "evidence", list, where)
+    for n, span in enumerate(evidence):
+        problem = text_problem(span) if isinstance(span, str) else "must be a string"
+        if problem:
+            raise _Malformed(f"{where}.evidence[{n}]", problem)
+    return {"evidence": evidence, "type": _get(labels, "type", str, where),
+            "reasoning": _get(labels, "reasoning", str, where)}
+
+
 def _article_text(context: str) -> tuple[str, int]:
-    """The context as one article.txt paragraph, and how many leading characters were cut:
-    line breaks and other whitespace become spaces one for one, so answer offsets still hold."""
+    """The context as article.txt, and how many leading characters were cut. A context already
+    in the article.txt format (an export of an article with several paragraphs) is kept as it
+    is; any other becomes one paragraph: line breaks and other whitespace become spaces one for
+    one, so answer offsets still hold."""
+    if not _NOT_SPACE_OR_NEWLINE.search(context) and not article_format("", context + "\n"):
+        return context + "\n", 0
     flat = _OTHER_WHITESPACE.sub(" ", context)
     stripped = flat.lstrip(" ")
     return stripped.rstrip(" ") + "\n", len(flat) - len(stripped)
@@ -129,8 +168,8 @@ def _evidence(text: str, spans: list[tuple[int, int]], start: int, answer: str) 
 def _answer(value: object, path: str) -> tuple[str, int]:
     answer_text = _get(value, "text", str, path)
     start = _get(value, "answer_start", int, path)
-    if start < 0:
-        raise _Malformed(f"{path}.answer_start", f"must be a whole number >= 0, got {start}")
+    if start < NOT_A_SPAN:
+        raise _Malformed(f"{path}.answer_start", f"must be a whole number >= 0 (or -1: not a span), got {start}")
     return answer_text, start
 
 
@@ -145,7 +184,7 @@ def _distinct(texts: list[str], key) -> list[str]:
     return kept
 
 
-_SHAPE_NAMES = {list: "a list", str: "a string", bool: "true or false", int: "a whole number"}
+_SHAPE_NAMES = {list: "a list", str: "a string", bool: "true or false", int: "a whole number", dict: "an object"}
 
 
 def _get(obj: object, key: str, shape: type, path: str, required: bool = True) -> Any:
@@ -160,24 +199,55 @@ def _get(obj: object, key: str, shape: type, path: str, required: bool = True) -
     value = obj[key]
     if not isinstance(value, shape) or (shape is int and isinstance(value, bool)):
         raise _Malformed(where, f"must be {_SHAPE_NAMES[shape]}, got {shown(json.dumps(value)[:40])}")
+    problem = text_problem(value.replace("\r", "\n")) if shape is str else None  # a context's CR is a line break
+    if problem:
+        raise _Malformed(where, problem)
     return value
 
 
 # -- export --------------------------------------------------------------------------------------
 
 def export_squad(gold: Gold) -> dict:
-    """The gold QA items as SQuAD v2.0 JSON: one entry per meta.json title (in article id order),
-    one paragraph per article, qas in file order (id: the source_id, else the gold id)."""
+    """The gold QA items as SQuAD v2.0 JSON, in the order that gives every article its id back on
+    import: one entry per base id (the article id without its -pNNN), its paragraphs in p order,
+    the entries in natural order of their base ids (squad-a, squad-a-2, squad-a-10). qas in file
+    order (id: the source_id, else the gold id), each with its type, reasoning and evidence
+    under LABELS, which import reads back."""
     by_article: dict[str, list] = {}
     for item in gold.qa:
         by_article.setdefault(item.article_id, []).append(item)
-    entries: dict[str, list] = {}
-    for article_id in sorted(gold.articles, key=_natural):
-        article = gold.articles[article_id]
-        context = article.text.rstrip("\n")
-        qas = [_squad_qa(item, context) for item in by_article.get(article_id, [])]
-        entries.setdefault(article.meta["title"], []).append({"context": context, "qas": qas})
-    return {"version": "v2.0", "data": [{"title": t, "paragraphs": p} for t, p in entries.items()]}
+    groups: dict[str, list[tuple[int, str]]] = {}  # base id -> (paragraph index, article id)
+    for article_id in gold.articles:
+        match = _PARAGRAPH_ID.fullmatch(article_id)
+        base, index = (match.group(1), int(match.group(2))) if match else (article_id, 0)
+        groups.setdefault(base, []).append((index, article_id))
+    data = []
+    for base in sorted(groups, key=_natural):
+        paragraphs = []
+        for _, article_id in sorted(groups[base]):
+            context = gold.articles[article_id].text.rstrip("\n")
+            paragraphs.append({"context": context,
+                               "qas": [_squad_qa(item, context) for item in by_article.get(article_id, [])]})
+        title = gold.articles[sorted(groups[base])[0][1]].meta["title"]
+        data.append({"title": title, "paragraphs": paragraphs})
+    return {"version": "v2.0", "data": data}
+
+
+def check_export_output(output: Path, gold_dir: Path) -> None:
+    """HarnessError (exit 2) for an export file that lies inside the gold directory (it would
+    overwrite or add gold files), is a directory, or whose directory does not exist."""
+    where = printable(str(output))
+    try:
+        target, root = output.resolve(), Path(gold_dir).resolve()
+    except (OSError, RuntimeError):  # a link loop
+        raise HarnessError(f"cannot write {where}: the path cannot be resolved (a link loop?)") from None
+    if target == root or root in target.parents:
+        raise HarnessError(f"output file {where} is inside the gold directory {printable(str(gold_dir))}; "
+                           "choose one outside it (--output FILE)")
+    if target.is_dir():
+        raise HarnessError(f"cannot write {where}: it is a directory; give a file name (--output FILE)")
+    if not target.parent.is_dir():
+        raise HarnessError(f"cannot write {where}: the directory {printable(str(output.parent))} does not exist")
 
 
 def _squad_qa(item: Any, context: str) -> dict:
@@ -186,6 +256,7 @@ def _squad_qa(item: Any, context: str) -> dict:
           "is_impossible": not item.answers}
     if not item.answers:
         qa["plausible_answers"] = [{"text": t, "answer_start": context.find(t)} for t in item.plausible_answers]
+    qa[LABELS] = {"type": item.type, "reasoning": item.reasoning, "evidence": list(item.evidence)}
     return qa
 
 

@@ -75,8 +75,7 @@ def _coverage_lines(article: Article, items: list[QAItem]) -> list[str]:
     lines = [f"  {article.id}: {sum(covered)} of {len(covered)} paragraphs have a question"]
     for index, is_covered in enumerate(covered):
         if not is_covered:
-            text = article.paragraphs[index]
-            preview = text if len(text) <= 60 else text[:57] + "..."
+            preview = shown(article.paragraphs[index], 60)
             lines.append(f"    no question: paragraph {index + 1} (line {2 * index + 1}): {preview}")
     return lines
 

@@ -5,28 +5,22 @@ appended files are replaced atomically. On any problem nothing is written."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
-import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from harness.errors import HarnessError, shown
-from harness.files import replace_files
 
+from ._commit import commit, gold_lock, settle
 from ._files import gold_root, read_tree
 from ._model import GoldTree
 from ._read import NotJSON, check_tree, parse_json
 from ._rules import (
     ARTICLE_ID_RE, FIELDS, JSONL_FILES, GoldInvalid, Problem, article_id_problem, for_display,
-    id_number, item_id, more,
+    id_number, item_id, more, text_problem,
 )
 
-LOCK_TIMEOUT_S = 60.0
 _NEW = "the new item"
 
 
@@ -86,6 +80,7 @@ def add_summary(gold_dir: str | os.PathLike, article_id: str, style: str, text: 
 
 def known_articles(root: Path) -> list[str]:
     """The article ids (valid directory names) of a gold directory."""
+    settle(root)
     return sorted(p.name for p in root.iterdir() if p.is_dir() and ARTICLE_ID_RE.match(p.name))
 
 
@@ -96,17 +91,22 @@ def add_items(gold_dir: str | os.PathLike, pendings: list[Pending], dry_run: boo
     new_ids = {article.id for article in new_articles}
     _check_articles(root, {p.article for p in pendings} - new_ids)
     with gold_lock(root):  # reading the tree never blocks, so the lock is never held waiting on input
-        tree = read_tree(root)
-        base = _with_new_articles(tree, new_articles)
-        plan = plan_append(base, pendings)
-        plan.contents = {**{rel: base.files[rel] for rel in base.files.keys() - tree.files.keys()},
-                         **plan.contents}
-        problems = check_tree(tree.with_files(plan.contents))[1]
-        if problems:
-            raise _rejected(problems, plan, root, {a.id: a.origin for a in new_articles})
+        plan = checked_plan(read_tree(root), pendings, new_articles)
         if not dry_run:
             commit(root, plan.contents, new_ids)
     return plan.records
+
+
+def checked_plan(tree: GoldTree, pendings: list[Pending], new_articles: list[NewArticle] = ()) -> Plan:
+    """The plan that creates `new_articles` and appends `pendings` to `tree`, checked with every
+    rule (the would-be set); GoldInvalid or HarnessError when it breaks one."""
+    base = _with_new_articles(tree, new_articles)
+    plan = plan_append(base, pendings)
+    plan.contents = {**{rel: base.files[rel] for rel in base.files.keys() - tree.files.keys()}, **plan.contents}
+    problems = check_tree(tree.with_files(plan.contents), keep=False)[1]
+    if problems:
+        raise _rejected(problems, plan, tree.root, {a.id: a.origin for a in new_articles})
+    return plan
 
 
 def _with_new_articles(tree: GoldTree, new_articles: list[NewArticle]) -> GoldTree:
@@ -119,7 +119,9 @@ def _with_new_articles(tree: GoldTree, new_articles: list[NewArticle]) -> GoldTr
         message = article_id_problem(article.id)
         if message is None and article.id in taken:
             message = f"article '{article.id}' already exists in {tree.root}"
-        data = article.text.encode("utf-8")
+        if message is None and text_problem(article.text):
+            message = f"article.txt of '{article.id}' {text_problem(article.text)}"
+        data = article.text.encode("utf-8", errors="surrogatepass")
         if message is None and data in texts:
             message = f"article.txt of '{article.id}' is the same text as that of '{texts[data]}'"
         if message:
@@ -127,7 +129,7 @@ def _with_new_articles(tree: GoldTree, new_articles: list[NewArticle]) -> GoldTr
         texts[data] = article.id
         taken.add(article.id)
         files[f"{article.id}/article.txt"] = data
-        files[f"{article.id}/meta.json"] = json.dumps(article.meta, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        files[f"{article.id}/meta.json"] = _json_bytes(article.meta, indent=2)
         files[f"{article.id}/qa.jsonl"] = files[f"{article.id}/summaries.jsonl"] = b""
     return tree.with_files(files)
 
@@ -154,69 +156,6 @@ def _rejected(problems: list[Problem], plan: Plan, root: Path, new_articles: dic
     return GoldInvalid(f"{lead}, gold files unchanged: {listed[0]}{more(len(listed))}", listed)
 
 
-def commit(root: Path, contents: dict[str, bytes], new_ids: set[str]) -> None:
-    """Write the planned files: new article directories are built in a hidden directory of the
-    gold root and renamed into place, then the existing files are replaced; if anything fails,
-    the directories already moved are removed again, so the set is as it was."""
-    existing = {root / rel: data for rel, data in contents.items() if rel.split("/")[0] not in new_ids}
-    if not new_ids:
-        replace_files(existing)
-        return
-    staging = Path(tempfile.mkdtemp(prefix=".harness-new-", dir=root))
-    moved: list[Path] = []
-    try:
-        replace_files({staging / rel: data for rel, data in contents.items() if rel.split("/")[0] in new_ids})
-        for name in sorted(new_ids):
-            os.rename(staging / name, root / name)
-            moved.append(root / name)
-        replace_files(existing)
-    except BaseException as error:
-        for path in moved:
-            shutil.rmtree(path, ignore_errors=True)
-        if isinstance(error, OSError):
-            raise HarnessError(f"{root}: cannot create an article directory: {error.strerror or error}; "
-                               "the gold set is unchanged") from None
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-# -- the lock ------------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def gold_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold an exclusive lock on the gold directory (flock on the directory itself, so no
-    lock file is left behind; filelock on a dotfile where fcntl does not exist)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        fcntl = None
-    if fcntl is None:
-        from filelock import FileLock
-        with FileLock(str(root / ".harness-gold.lock"), timeout=timeout):
-            yield
-        return
-    fd = os.open(root, os.O_RDONLY)
-    try:
-        _flock(fcntl, fd, root, timeout)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-def _flock(fcntl, fd: int, root: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise HarnessError(f"gold directory {root} is locked by another command; "
-                                   f"waited {timeout:.0f} s", exit_code=2) from None
-            time.sleep(0.02)
-
-
 # -- planning an append (pure) -------------------------------------------------------------------
 
 def plan_append(tree: GoldTree, pendings: list[Pending]) -> Plan:
@@ -240,12 +179,18 @@ def plan_append(tree: GoldTree, pendings: list[Pending]) -> Plan:
 
 
 def _json_line(record: dict) -> bytes:
-    """One JSONL line, UTF-8. A lone surrogate (e.g. an undecodable byte on the command line)
-    cannot be UTF-8: it is written as a \\u escape, which validation then refuses by name."""
+    """One JSONL line (see _json_bytes)."""
+    return _json_bytes(record)
+
+
+def _json_bytes(value: dict, indent: int | None = None) -> bytes:
+    """JSON as UTF-8 with a final newline. A lone surrogate (e.g. an undecodable byte on the
+    command line) cannot be UTF-8: it is written as a \\u escape, which validation then refuses
+    by name."""
     try:
-        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        return json.dumps(value, ensure_ascii=False, indent=indent).encode("utf-8") + b"\n"
     except UnicodeEncodeError:
-        return json.dumps(record).encode("ascii") + b"\n"
+        return json.dumps(value, indent=indent).encode("ascii") + b"\n"
 
 
 def _ordered(pending: Pending, numbers: dict[tuple[str, str], int]) -> dict:

@@ -36,10 +36,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from harness.metrics._answer_forms import Form, answer_form
 from harness.metrics._numbers import is_year, number_value, numbers_in
+from harness.tasks import Verdict
 from harness.text import STOP_WORDS
 
 SENTENCE_WORDS = 60  # an answer this long or shorter is one sentence around its answer
@@ -54,18 +54,6 @@ UNITS = frozenset(
     "mile miles meter meters metre metres percent dollar dollars won rubles ruble yuan euros euro".split()
 )
 _LIST_SEPARATOR = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b)\s*", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A 0/1 verdict and the rule that decided it, in words."""
-
-    correct: bool
-    rule: str
-
-    @property
-    def value(self) -> float:
-        return float(self.correct)
 
 
 def judge(answer: str, references: Sequence[str], question: str, abstained: bool) -> Verdict:

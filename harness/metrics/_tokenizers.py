@@ -15,8 +15,7 @@ import unicodedata
 from nltk.stem import porter
 from rouge_score import tokenize, tokenizers
 
-TOKENIZERS = ("default", "unicode")
-"""Names accepted by the `tokenizer` option of the ROUGE functions."""
+from harness.tasks.summarization import TOKENIZERS  # the names the `tokenizer` option accepts
 
 _UNICODE_WORD = re.compile(r"[^\W_]+")
 _CACHE_SIZE = 1 << 17

@@ -6,10 +6,12 @@ and renderers are imported when first used.
 """
 
 from harness.report._model import (
+    ARTICLE_BREAKDOWN,
     SCHEMA_VERSION,
     FailedItem,
     GoldInfo,
     GroupResult,
+    MetricInfo,
     ItemScore,
     MetricValue,
     ModelResult,
@@ -18,8 +20,10 @@ from harness.report._model import (
     RunTiming,
     Scoring,
     Selection,
+    TaskInfo,
     TaskResult,
 )
+from harness.report._predictions import PredictionLine
 from harness.report._read import read_report
 
 _WRITERS = {
@@ -28,17 +32,17 @@ _WRITERS = {
     "render_markdown": "harness.report._markdown",
     "summary_table": "harness.report._write",
     "write_pages": "harness.report._write",
-    "write_report": "harness.report._write",
 }
 
 __all__ = [
-    "SCHEMA_VERSION", "FailedItem", "GoldInfo", "GroupResult", "ItemScore", "MetricValue", "ModelResult",
-    "Provenance", "Report", "RunTiming", "Scoring", "Selection", "TaskResult", "read_report", *_WRITERS,
+    "ARTICLE_BREAKDOWN", "SCHEMA_VERSION", "FailedItem", "GoldInfo", "GroupResult", "ItemScore", "MetricInfo", "MetricValue",
+    "ModelResult", "PredictionLine", "Provenance", "Report", "RunTiming", "Scoring", "Selection", "TaskInfo",
+    "TaskResult", "read_report", *_WRITERS,
 ]
 
 
 def __getattr__(name: str):
-    """The writers and renderers, imported on first use (they need the task table and charts)."""
+    """The writers and renderers, imported on first use (they need charts and Jinja-free HTML helpers)."""
     if name in _WRITERS:
         import importlib
 

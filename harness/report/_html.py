@@ -13,26 +13,33 @@ import base64
 import hashlib
 import html
 import json
-from typing import Any, Iterable
+from typing import Any
 
 from harness.report._charts import metric_chart
 from harness.report._html_items import SCRIPT, items_section
-from harness.report._html_text import Html, cell, esc, number, prediction, prompt, reasons, references, text_block
+from harness.report._html_text import Html, html_cell, esc, number, prediction, references, text_block
 from harness.report._model import MetricValue, Report
-from harness.tasks import TASKS, metric_value
+from harness.report._tables import (
+    COUNT,
+    INTERVAL,
+    PREDICTION,
+    REASONS,
+    REFERENCES,
+    SCORE,
+    SECONDS,
+    Column,
+    Table,
+    breakdown_tables,
+    metric_names,
+    reason_text,
+    summary_table,
+    task_info,
+    task_names,
+    timing_table,
+    worst_items,
+)
 
-WORST_ITEMS = 5
-
-
-def _table(header: list[str], rows: Iterable[list[Any]], numeric: Iterable[int] = ()) -> str:
-    numeric = set(numeric)
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f'<td class="num">{cell(c)}</td>' if i in numeric else f"<td>{cell(c)}</td>"
-                         for i, c in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+NUMERIC = {COUNT, INTERVAL, SCORE, SECONDS}
 
 
 def _interval(metric: MetricValue | None) -> Html:
@@ -43,67 +50,57 @@ def _interval(metric: MetricValue | None) -> Html:
     return Html(f'{metric.value:.3f} <span class="ci">[{metric.ci_low:.3f}, {metric.ci_high:.3f}]</span>')
 
 
-def item_value(prediction: dict[str, Any], metric: str) -> float:
-    """The per-item number a metric averages (ROUGE: its F1); 0 for a metric the item lacks."""
-    return metric_value(prediction["scores"], metric) if metric in prediction["scores"] else 0.0
+def _format(kind: str, value: Any) -> Any:
+    if kind == INTERVAL:
+        return _interval(value)
+    if kind == SCORE:
+        return number(value, 3)
+    if kind == SECONDS:
+        return number(value)
+    if kind == REFERENCES:
+        return references(value)
+    if kind == PREDICTION:
+        return text_block(prediction(value))
+    if kind == REASONS:
+        return text_block(reason_text(value))
+    return value
+
+
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{esc(c.label)}</th>" for c in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td class="num">{html_cell(_format(c.kind, v))}</td>' if c.kind in NUMERIC
+                         else f"<td>{html_cell(_format(c.kind, v))}</td>" for c, v in zip(table.columns, row)) + "</tr>"
+        for row in table.rows
+    )
+    return f'<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) -> str:
-    models = [m for m in report.models if task in m.tasks]
-    if not models:
+    summary = summary_table(report, task)
+    if not summary.rows:
         return ""
-    spec = TASKS[task]
-    title, group_name, extra = spec.title, spec.group_label, spec.summary_fields
-    metrics = list(models[0].tasks[task].metrics)
-    confidence = report.scoring.bootstrap.confidence
-    summary = _table(["model", "n", "failed", "truncated", *metrics, *extra.values()], (
-        [m.name, m.tasks[task].n, m.tasks[task].failed, m.tasks[task].truncated,
-         *(_interval(m.tasks[task].metrics.get(x)) for x in metrics),
-         *(_interval(getattr(m.tasks[task], field)) for field in extra)]
-        for m in models
-    ), numeric=range(1, 4 + len(metrics) + len(extra)))
-    groups = _table(["model", group_name, "n", *metrics], (
-        [m.name, group, part.n, *(_interval(part.metrics.get(x)) for x in metrics)]
-        for m in models for group, part in m.tasks[task].groups().items()
-    ), numeric=range(2, 3 + len(metrics)))
-    articles = _table(["model", "article", "n", *metrics], (
-        [m.name, article, part.n, *(_interval(part.metrics.get(x)) for x in metrics)]
-        for m in models for article, part in (m.tasks[task].by_article or {}).items()
-    ), numeric=range(2, 3 + len(metrics))) if any(m.tasks[task].by_article for m in models) else ""
-    parts = [
-        f'<section id="{esc(task)}"><h2>{esc(title)}</h2>',
-        metric_chart(task, models, metrics, confidence),
-        summary, f"<h3>{esc(title)} by {esc(group_name)}</h3>", groups,
-        f"<details><summary>{esc(title)} by article</summary>{articles}</details>" if articles else "",
-        _worst_items(task, metrics[0], predictions) if metrics else "",
-    ]
+    models = [m for m in report.models if task in m.tasks]
+    metrics = metric_names(report, task)
+    parts = [f'<section id="{esc(task)}"><h2>{esc(summary.title)}</h2>',
+             metric_chart(task, models, metrics, report.scoring.bootstrap.confidence), _table(summary)]
+    for index, table in enumerate(breakdown_tables(report, task)):
+        if index == 0:  # the task's own breakdown shows; the others fold
+            parts += [f"<h3>{esc(table.title)}</h3>", _table(table)]
+        else:
+            parts.append(f"<details><summary>{esc(table.title)}</summary>{_table(table)}</details>")
+    worst = worst_items(report, task, predictions)
+    if worst is not None:
+        parts += [f"<h3>{esc(worst.title)}</h3>", _table(worst)]
     extras = [[m.name, json.dumps(m.tasks[task].extra_metrics, sort_keys=True)]
               for m in models if m.tasks[task].extra_metrics]
     if extras:
-        parts += ["<h3>Extra metrics</h3>", _table(["model", "result"], extras)]
+        parts += ["<h3>Extra metrics</h3>", _table(Table("Extra metrics", [Column("model"), Column("result")], extras))]
     return "\n".join(parts) + "</section>"
 
 
-def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> str:
-    rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (item_value(p, metric), p["model"], p["id"]))
-    table = _table(["model", "id", metric, "question / style", "gold", "prediction", "why"], (
-        [p["model"], p["id"], number(item_value(p, metric), 3), text_block(prompt(p)),
-         references(p.get("references") or []), text_block(prediction(p)),
-         text_block(reasons(p))]
-        for p in rows[:WORST_ITEMS]
-    ), numeric=[2])
-    return f"<h3>Worst {WORST_ITEMS} items by {esc(metric)}</h3>{table}"
-
-
 def _timing(report: Report) -> str:
-    rows = []
-    for m in report.models:
-        t = m.timing
-        rows.append([m.name, number(t.get("load_s")), number(t.get("generate_s")),
-                     *(t.get(k, 0) for k in ("generated", "cached", "resumed", "completion_tokens")),
-                     number(t.get("tokens_per_s"))])
-    header = ["model", "load s", "generation s", "generated", "from cache", "resumed", "tokens out", "tokens/s"]
-    return f'<section id="timing"><h2>Timing</h2>{_table(header, rows, numeric=range(1, 8))}</section>'
+    return f'<section id="timing"><h2>Timing</h2>{_table(timing_table(report))}</section>'
 
 
 def _provenance(report: Report) -> str:
@@ -121,14 +118,19 @@ def _provenance(report: Report) -> str:
         ("bootstrap", f"{boot.resamples} resamples, seed {boot.seed}, confidence {boot.confidence}"),
     ]
     scoring = report.scoring_options()
-    facts += [TASKS[name].scoring_note(scoring[name]) for name in TASKS if isinstance(scoring.get(name), dict)]
-    listing = "".join(f"<dt>{esc(k)}</dt><dd>{cell(v)}</dd>" for k, v in facts)
-    packages = _table(["package", "version"], ([k, v or "not installed"] for k, v in env.packages.items()))
-    models = _table(["model", "backend", "model ref", "revision", "sha256", "generation"], (
+    facts += [(task_info(report, name).title, task_info(report, name).scoring_note) for name in task_names(report)
+              if task_info(report, name).scoring_note]
+    facts += [(f"metric {metric}", f"{info.description} ({info.provider})")
+              for name in task_names(report) for metric, info in task_info(report, name).metrics.items()]
+    listing = "".join(f"<dt>{esc(k)}</dt><dd>{html_cell(v)}</dd>" for k, v in facts)
+    packages = _table(Table("Packages", [Column("package"), Column("version")],
+                            [[k, v or "not installed"] for k, v in env.packages.items()]))
+    models = _table(Table("Models", [Column(label) for label in ("model", "backend", "model ref", "revision", "sha256",
+                                                                 "generation")], [
         [m.name, m.backend, m.model_ref, m.revision, Html(f"<code>{esc(m.model_sha256)}</code>"),
          json.dumps(m.generation, sort_keys=True)]
         for m in report.models
-    ))
+    ]))
     sections = {"config": report.config, "scoring": scoring,
                 "selection": report.selection.model_dump(mode="json") if report.selection else None}
     dumps = "".join(
@@ -166,14 +168,16 @@ def content_security_policy(script: str = SCRIPT) -> str:
 def _method(report: Report) -> str:
     boot = report.scoring.bootstrap
     return (f"Values are means over items with {boot.confidence:.0%} bootstrap intervals "
-            f"({boot.resamples} resamples, seed {boot.seed}); ROUGE values are F1.")
+            f"({boot.resamples} resamples, seed {boot.seed}); a multi-part metric's value is its main part "
+            "(ROUGE: F1).")
 
 
 def render_html(report: Report, predictions: list[dict[str, Any]]) -> str:
     """The whole page as one string."""
     name, gold, env = report.config["name"], report.gold, report.environment
-    sections = [_task_section(report, task, predictions) for task in TASKS]
-    nav = "".join(f'<a href="#{t}">{esc(TASKS[t].title)}</a>' for t, s in zip(TASKS, sections) if s)
+    names = task_names(report)
+    sections = [_task_section(report, task, predictions) for task in names]
+    nav = "".join(f'<a href="#{esc(t)}">{esc(task_info(report, t).title)}</a>' for t, s in zip(names, sections) if s)
     subtitle = (f"run {esc(report.run_id)} · {esc(report.created_at)} · gold {esc(gold.hash[:12])} · "
                 f"config {esc(report.config_hash[:12])} · commit {esc((env.git_commit or 'unknown')[:12])}"
                 f"{' (dirty)' if env.git_dirty else ''}")

@@ -14,12 +14,12 @@ from harness.report._cells import shown_invisible
 from harness.report._html_text import esc, prediction_text, score_lines
 
 PAGE_ROWS = 100
-HEAD = ("model", "task", "id", "question / style", "gold", "prediction", "answer", "scores")
+HEAD = ("model", "task", "id", "item", "gold", "prediction", "answer", "scores")
 
 
 def item_rows(predictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One compact record per prediction: what each column of the table shows."""
-    return [{"m": p["model"], "t": p["task"], "i": p["id"], "q": p.get("question") or p.get("style") or "",
+    return [{"m": p["model"], "t": p["task"], "i": p["id"], "q": " ".join((p.get("fields") or {}).values()),
              "g": p.get("references") or [], "p": prediction_text(p), "f": p.get("error") is not None,
              "a": p.get("answer") or "", "s": score_lines(p)} for p in predictions]
 

@@ -1,4 +1,4 @@
-"""Text for report.html: escaping, and the cell contents that the tables and the item browser share.
+"""Text for report.html: escaping, and the html_cell contents that the tables and the item browser share.
 
 Every value from the report or the predictions goes through `esc`; only fragments built here
 from numbers or escaped text are wrapped in `Html`.
@@ -10,6 +10,7 @@ import html
 from typing import Any
 
 from harness.report._cells import shown_invisible
+from harness.report._tables import prediction_text
 
 
 class Html(str):
@@ -23,7 +24,7 @@ def esc(value: Any) -> str:
     return html.escape(shown_invisible("" if value is None else str(value), keep="\t\n\r"), quote=True)
 
 
-def cell(value: Any) -> str:
+def html_cell(value: Any) -> str:
     return value if isinstance(value, Html) else esc(value)
 
 
@@ -32,7 +33,7 @@ def number(value: Any, digits: int = 1) -> str:
 
 
 def text_block(value: Any) -> Html:
-    return Html(f'<div class="text">{cell(value)}</div>')
+    return Html(f'<div class="text">{html_cell(value)}</div>')
 
 
 def references(refs: list[str]) -> Html:
@@ -46,23 +47,9 @@ def references(refs: list[str]) -> Html:
     return Html(f"{first}<details><summary>{len(refs) - 1} more</summary>{rest}</details>")
 
 
-def prediction_text(p: dict[str, Any]) -> str:
-    """What the model said, or why it failed."""
-    return f"FAILED: {p['error']}" if p.get("error") is not None else (p.get("prediction") or "")
-
-
 def prediction(p: dict[str, Any]) -> Html:
     failed = ' class="failed"' if p.get("error") is not None else ""
     return Html(f"<span{failed}>{esc(prediction_text(p))}</span>")
-
-
-def prompt(p: dict[str, Any]) -> str:
-    return p.get("question") or p.get("style") or ""
-
-
-def reasons(p: dict[str, Any]) -> str:
-    """The rules behind an item's verdicts ("correct: contains 'Hanoi'")."""
-    return "; ".join(f"{name}: {rule}" for name, rule in (p.get("reasons") or {}).items())
 
 
 def score_lines(p: dict[str, Any]) -> str:
@@ -72,7 +59,7 @@ def score_lines(p: dict[str, Any]) -> str:
         if isinstance(score, bool):
             parts += [name] if score else []
         elif isinstance(score, dict):
-            parts.append(f"{name} {number(score.get('f1'), 3)}")
+            parts.append(f"{name} " + ", ".join(f"{part} {number(value, 3)}" for part, value in score.items()))
         else:
             parts.append(f"{name} {number(score, 3)}")
     parts += [f"{name}: {rule}" for name, rule in (p.get("reasons") or {}).items()]

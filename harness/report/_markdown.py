@@ -1,16 +1,33 @@
-"""report.md: one table per task (models x metrics with intervals), breakdowns, timing, and the
-worst-scored items. Every piece of model or gold text goes through `cell`, so it cannot break
-a table: `|`, newlines, HTML and Markdown markup are neutralised."""
+"""report.md: per task the summary of every model (metrics with intervals), each breakdown,
+the worst-scored items; then timing. The tables come from harness.report._tables; every piece
+of model or gold text goes through `markdown_cell`, so it cannot break a table: `|`, newlines, HTML and
+Markdown markup are neutralised."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from harness.report._cells import cell
-from harness.report._model import MetricValue, Report
-from harness.tasks import TASKS, metric_value
+from harness.report._cells import markdown_cell
+from harness.report._model import ARTICLE_BREAKDOWN, MetricValue, Report
+from harness.report._tables import (
+    COUNT,
+    INTERVAL,
+    PREDICTION,
+    REASONS,
+    REFERENCES,
+    SCORE,
+    SECONDS,
+    Table,
+    breakdown_tables,
+    prediction_text,
+    reason_text,
+    summary_table,
+    task_names,
+    timing_table,
+    weakest_first,
+    worst_items,
+)
 
-WORST_ITEMS = 5
 WORST_ARTICLES = 10
 
 
@@ -20,83 +37,46 @@ def fmt(metric: MetricValue | None) -> str:
     return f"{metric.value:.3f} [{metric.ci_low:.3f}, {metric.ci_high:.3f}]"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+def _format(kind: str, value: Any) -> str:
+    if kind == INTERVAL:
+        return fmt(value)
+    if kind == COUNT:
+        return str(value)
+    if kind == SCORE:
+        return f"{value:.3f}"
+    if kind == SECONDS:
+        return f"{value:.1f}" if isinstance(value, (int, float)) and value else "–"
+    if kind == REFERENCES:
+        return markdown_cell(" / ".join(value) if value else "(unanswerable)")
+    if kind == PREDICTION:
+        return markdown_cell(prediction_text(value))
+    if kind == REASONS:
+        return markdown_cell(reason_text(value))
+    return markdown_cell(value)
+
+
+def _table(table: Table, rows: list[list[Any]] | None = None, title: str | None = None) -> list[str]:
+    lines = [f"### {title or table.title}", "", "| " + " | ".join(markdown_cell(c.label) for c in table.columns) + " |",
+             "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(_format(c.kind, v) for c, v in zip(table.columns, row)) + " |"
+              for row in (table.rows if rows is None else rows)]
     return lines + [""]
 
 
 def _task_section(report: Report, task: str, predictions: list[dict[str, Any]]) -> list[str]:
-    models = [m for m in report.models if task in m.tasks]
-    if not models:
+    summary = summary_table(report, task)
+    if not summary.rows:
         return []
-    spec = TASKS[task]
-    metrics = list(models[0].tasks[task].metrics)
-    cut = any(m.tasks[task].truncated for m in models)
-    lines = [f"## {task}", ""]
-    lines += _table(["model", "n", "failed", *(["truncated"] if cut else []), *metrics], [
-        [cell(m.name), str(m.tasks[task].n), str(m.tasks[task].failed),
-         *([str(m.tasks[task].truncated)] if cut else []), *(fmt(m.tasks[task].metrics.get(x)) for x in metrics)]
-        for m in models
-    ])
-    for field, label in spec.summary_fields.items():
-        lines += _table(["model", label], [[cell(m.name), fmt(getattr(m.tasks[task], field))] for m in models])
-    lines += [f"### {task} by {spec.group_label}", ""]
-    rows = [[cell(m.name), cell(group), str(part.n), *(fmt(part.metrics.get(x)) for x in metrics)]
-            for m in models for group, part in m.tasks[task].groups().items()]
-    lines += _table(["model", "group", "n", *metrics], rows)
-    lines += _articles(task, models, metrics)
-    lines += _worst_items(task, metrics[0], predictions)
-    return lines
-
-
-def _articles(task: str, models: list[Any], metrics: list[str]) -> list[str]:
-    """With many articles, the WORST_ARTICLES weakest of each model (all of them: report.json, report.html)."""
-    if not any(m.tasks[task].by_article for m in models):
-        return []
-    first = metrics[0]
-    rows = []
-    for m in models:
-        parts = sorted((m.tasks[task].by_article or {}).items(),
-                       key=lambda kv: (kv[1].metrics[first].value if kv[1].metrics[first].value is not None else 0, kv[0]))
-        rows += [[cell(m.name), cell(article), str(part.n), *(fmt(part.metrics.get(x)) for x in metrics)]
-                 for article, part in parts[:WORST_ARTICLES]]
-    title = f"### {task}: the {WORST_ARTICLES} weakest articles by {first} (every article: report.json, report.html)"
-    return [title, ""] + _table(["model", "article", "n", *metrics], rows)
-
-
-def _worst_items(task: str, metric: str, predictions: list[dict[str, Any]]) -> list[str]:
-    def value(p: dict[str, Any]) -> float:
-        return metric_value(p["scores"], metric)
-
-    rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (value(p), p["model"], p["id"]))
-    reasons = any(p.get("reasons") for p in rows)
-    lines = [f"### {task}: worst items by {metric}", ""]
-    return lines + _table(["model", "id", metric, "question / style", "gold", "prediction", *(["why"] if reasons else [])], [
-        [cell(p["model"]), cell(p["id"]), f"{value(p):.3f}", cell(p.get("question") or p.get("style") or ""),
-         cell(" / ".join(p["references"]) if p["references"] else "(unanswerable)"),
-         cell(p["error"] and f"FAILED: {p['error']}" or p["prediction"]),
-         *([cell(reason_text(p))] if reasons else [])]
-        for p in rows[:WORST_ITEMS]
-    ])
-
-
-def reason_text(prediction: dict[str, Any]) -> str:
-    """The rules that decided a prediction's verdicts ("correct: contains 'Hanoi'")."""
-    return "; ".join(f"{name}: {rule}" for name, rule in (prediction.get("reasons") or {}).items())
-
-
-def _timing(report: Report) -> list[str]:
-    rows = []
-    for m in report.models:
-        t = m.timing
-        rows.append([
-            cell(m.name), f"{t.get('load_s', 0):.1f}", f"{t.get('generate_s', 0):.1f}",
-            str(t.get("generated", 0)), str(t.get("cached", 0)), str(t.get("resumed", 0)),
-            str(t.get("completion_tokens", 0)), f"{t['tokens_per_s']:.1f}" if t.get("tokens_per_s") else "–",
-        ])
-    header = ["model", "load s", "generation s", "generated", "from cache", "resumed", "tokens out", "tokens/s"]
-    return ["## timing", "", *_table(header, rows)]
+    lines = [f"## {markdown_cell(summary.title)}", ""] + _table(summary, title="all items")
+    for table in breakdown_tables(report, task):
+        if table.columns[1].label == ARTICLE_BREAKDOWN:
+            lines += _table(table, weakest_first(table)[:WORST_ARTICLES],
+                            f"{markdown_cell(table.title)}: the {WORST_ARTICLES} weakest (every article: report.json, "
+                            "report.html)")
+        else:
+            lines += _table(table, title=markdown_cell(table.title))
+    worst = worst_items(report, task, predictions)
+    return lines + (_table(worst) if worst is not None else [])
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
@@ -106,16 +86,16 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
 def render_markdown(report: Report, predictions: list[dict[str, Any]]) -> str:
     gold, env, bootstrap = report.gold, report.environment, report.scoring.bootstrap
     lines = [
-        f"# Evaluation report: {cell(report.config['name'])}", "",
+        f"# Evaluation report: {markdown_cell(report.config['name'])}", "",
         f"run `{report.run_id}`, {report.created_at}; gold `{gold.hash[:12]}` "
         f"({_count(gold.articles, 'article')}, {_count(gold.qa, 'question')}, {_count(gold.summaries, 'summary', 'summaries')}); "
         f"config `{report.config_hash[:12]}`; harness {env.packages['harness']}, "
         f"commit `{(env.git_commit or 'unknown')[:12]}`{' (dirty)' if env.git_dirty else ''}.", "",
         f"Values are means over items with {bootstrap.confidence:.0%} bootstrap intervals "
-        f"({bootstrap.resamples} resamples, seed {bootstrap.seed}). "
-        "ROUGE values are F1.", "",
+        f"({bootstrap.resamples} resamples, seed {bootstrap.seed}); a multi-part metric's value is its "
+        "main part (ROUGE: F1).", "",
     ]
-    for task in TASKS:
+    for task in task_names(report):
         lines += _task_section(report, task, predictions)
-    lines += _timing(report)
+    lines += ["## timing", ""] + _table(timing_table(report), title="per model")
     return "\n".join(lines)

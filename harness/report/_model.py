@@ -16,12 +16,14 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_serializer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # a version-1 report reads as one without breakdowns, values and parts
 MAX_RESAMPLES = 1_000_000  # the config's own limit; more would make `compare` run for hours
 # Built-in metric values are fractions in [0, 1]; a plugin's may use another scale, but a score
 # beyond this is not a metric value (and would overflow the sums of the bootstrap).
 MAX_SCORE = 1e12
 Score = Annotated[StrictFloat, Field(ge=-MAX_SCORE, le=MAX_SCORE)]
+ARTICLE_BREAKDOWN = "article"  # the breakdown a task gets when its items come from several articles
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # pydantic's (Rust) regex: $ is the very end
 
 
@@ -39,19 +41,18 @@ class _Part(BaseModel):
 
 
 class MetricValue(_Part):
-    """A mean over items with its bootstrap interval; multi-part scores (ROUGE) add the means of
-    their precision and recall. All None when there were no items."""
+    """A mean over items with its bootstrap interval; a multi-part score (ROUGE) adds the mean
+    of each part. All None when there were no items."""
 
     value: float | None
     ci_low: float | None
     ci_high: float | None
-    precision: float | None = None
-    recall: float | None = None
-    _omitted_when_none = ("precision", "recall")
+    parts: dict[str, float] | None = None
+    _omitted_when_none = ("parts",)
 
 
 class GroupResult(_Part):
-    """The metrics of the items of one group (a question type, a summary style)."""
+    """The metrics of the items of one group (a question type, a summary style, an article)."""
 
     n: int = Field(ge=0)
     metrics: dict[str, MetricValue]
@@ -72,21 +73,22 @@ class FailedItem(_Part):
 
 
 class TaskResult(_Part):
-    """One task of one model. The breakdown field is the task's (harness.tasks: QA by_type,
-    summarization by_style); abstention_accuracy is QA's."""
+    """One task of one model: the metrics over all items, any number of named breakdowns
+    (label -> group -> metrics: "question type", "article"), and task-level values by label
+    ("abstention accuracy"), all with intervals. `metric_failures` counts, per metric, the
+    items on which it reached no verdict (a judge that failed)."""
 
     n: int = Field(ge=0)
     metrics: dict[str, MetricValue]
     failed: int = Field(ge=0)
     truncated: int = Field(default=0, ge=0)  # outputs the token limit cut off
-    by_type: dict[str, GroupResult] | None = None
-    by_style: dict[str, GroupResult] | None = None
-    by_article: dict[str, GroupResult] | None = None  # when the items come from more than one article
-    abstention_accuracy: MetricValue | None = None
+    metric_failures: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    breakdowns: dict[str, dict[str, GroupResult]] = Field(default_factory=dict)
+    values: dict[str, MetricValue] = Field(default_factory=dict)
     failed_items: list[FailedItem] = Field(default_factory=list)
     extra_metrics: dict[str, Any] | None = None
     items: list[ItemScore]
-    _omitted_when_none = ("by_type", "by_style", "by_article", "abstention_accuracy", "extra_metrics")
+    _omitted_when_none = ("extra_metrics",)
 
     @field_validator("items")
     @classmethod
@@ -106,9 +108,23 @@ class TaskResult(_Part):
         """The metrics the items are scored on, in report order."""
         return list(self.items[0].scores) if self.items else []
 
-    def groups(self) -> dict[str, GroupResult]:
-        """The breakdown, whichever task's field holds it."""
-        return self.by_type or self.by_style or {}
+
+class MetricInfo(_Part):
+    """What a metric is and which distribution provided it ("harness==0.1.0", a plugin's)."""
+
+    description: str
+    provider: str
+
+
+class TaskInfo(_Part):
+    """How a task is shown: its title, what its main breakdown is, how its numbers are made
+    (one line), and its metrics."""
+
+    title: str
+    group_label: str
+    item_field: str = Field(description="The prediction lines' `fields` entry that says what an item asks.")
+    scoring_note: str = ""
+    metrics: dict[str, MetricInfo] = Field(default_factory=dict)
 
 
 class ModelResult(_Part):
@@ -192,7 +208,7 @@ class RunTiming(_Part):
 class Report(_Part):
     """The whole report.json."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[READABLE_VERSIONS]
     run_id: str = Field(min_length=1)
     created_at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
     config_path: str | None = None
@@ -202,6 +218,7 @@ class Report(_Part):
     gold: GoldInfo
     environment: Provenance
     scoring: Scoring
+    tasks: dict[str, TaskInfo] = Field(default_factory=dict)
     models: list[ModelResult]
     timing: RunTiming | None = None
     _omitted_when_none = ("timing",)

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from harness.errors import HarnessError
-from harness.report._model import SCHEMA_VERSION, Report
+from harness.errors import HarnessError, lone_surrogate, printable
+from harness.report._model import READABLE_VERSIONS, Report
 
 MAX_DEPTH = 64  # a real report nests about 7 levels; deeper input only exhausts the stack
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_report(path: str | Path) -> Report:
     """Load and check one report.json; any problem is a HarnessError (exit 2) naming file and field."""
     path = Path(path)
-    label = str(path) if str(path).isprintable() else ascii(str(path))  # one line, whatever the name
+    label = printable(str(path))
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -36,8 +34,8 @@ def read_report(path: str | Path) -> Report:
         raise HarnessError(f"{label}: not a report: expected a JSON object, got {type(raw).__name__}")
     _check_shape(raw, label)
     version = raw.get("schema_version")
-    if version != SCHEMA_VERSION or isinstance(version, bool):
-        supported = str(SCHEMA_VERSION)
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        supported = ", ".join(str(v) for v in READABLE_VERSIONS)
         found = "missing" if "schema_version" not in raw else repr(version)
         raise HarnessError(f"{label}: schema_version {found} is not supported (supported: {supported})")
     try:
@@ -53,7 +51,7 @@ def _check_shape(raw: Any, label: str) -> None:
     stack = [(raw, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, str) and _SURROGATE.search(node):
+        if isinstance(node, str) and lone_surrogate(node) is not None:
             raise HarnessError(f"{label}: not a report: the string {node[:60]!r} holds a lone surrogate "
                                "escape (\\ud800-\\udfff)")
         children = [*node.keys(), *node.values()] if isinstance(node, dict) else node if isinstance(node, list) else ()
@@ -66,7 +64,7 @@ def _location(loc: tuple[Any, ...]) -> str:
     text = ""
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
-    return (text if text.isprintable() else ascii(text)) or "(top level)"  # keys come from the file
+    return printable(text) or "(top level)"  # keys come from the file
 
 
 def _message(error: dict[str, Any]) -> str:

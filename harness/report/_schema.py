@@ -1,7 +1,9 @@
-"""report.schema.json, generated from the typed report model and shipped with the package.
+"""report.schema.json and predictions.schema.json, generated from the typed report model and
+the typed prediction line, and shipped with the package.
 
-Regenerate after changing harness/report/_model.py: `python -m harness.report._schema`
-(a test fails while the committed file differs from the generated one).
+Regenerate after changing harness/report/_model.py or _predictions.py:
+`python -m harness.report._schema` (a test fails while a committed file differs from the
+generated one).
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from harness.report._model import SCHEMA_VERSION, Report
+from harness.report._predictions import PredictionLine
 
 REPORT_SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+PREDICTIONS_SCHEMA_PATH = Path(__file__).with_name("predictions.schema.json")
 
 
 def report_schema() -> dict[str, Any]:
@@ -28,12 +32,26 @@ def report_schema() -> dict[str, Any]:
     }
 
 
-def schema_text() -> str:
-    return json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n"
+def predictions_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one line of predictions.jsonl."""
+    schema = PredictionLine.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.invalid/harness/predictions.schema.json",
+        "title": "harness predictions.jsonl line",
+        "description": f"One line of predictions.jsonl (report schema_version {SCHEMA_VERSION}): generated from "
+                       "harness.report.PredictionLine.",
+        **{key: value for key, value in schema.items() if key not in ("title", "description")},
+    }
+
+
+def schema_text(schema: dict[str, Any] | None = None) -> str:
+    return json.dumps(report_schema() if schema is None else schema, indent=2, ensure_ascii=False) + "\n"
 
 
 if __name__ == "__main__":
     from harness.files import write_atomic
 
     write_atomic(REPORT_SCHEMA_PATH, schema_text())
-    print(f"written: {REPORT_SCHEMA_PATH}")
+    write_atomic(PREDICTIONS_SCHEMA_PATH, schema_text(predictions_schema()))
+    print(f"written: {REPORT_SCHEMA_PATH}, {PREDICTIONS_SCHEMA_PATH}")

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from harness.errors import HarnessError
 from harness.files import cache_dir
-from harness.run._records import entry_from_cache
+from harness.run._records import Generation, Output, output_from_cache
 
 
 def prediction_key(model: Any, identity: dict[str, Any], generation: dict[str, Any], system: str | None,
@@ -40,8 +40,9 @@ def _digest(text: str, piece: int = 1 << 20) -> str:
 
 
 class PredictionCache:
-    """key -> {"text", "prompt_tokens", "completion_tokens", "truncated"}; a disabled cache finds
-    and keeps nothing. A row that is not such an entry (see entry_from_cache) is a miss."""
+    """key -> the Output of a successful generation (stored as {"text", "prompt_tokens",
+    "completion_tokens", "truncated"}); a disabled cache finds and keeps nothing. A row that is
+    not such an entry (see output_from_cache) is a miss."""
 
     def __init__(self, path: Path | None):
         self._db = None
@@ -61,24 +62,26 @@ class PredictionCache:
     def default(cls, enabled: bool = True) -> "PredictionCache":
         return cls(cache_dir() / "predictions.sqlite3" if enabled else None)
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def get_many(self, keys: Iterable[str]) -> dict[str, Output]:
         if self._db is None:
             return {}
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, Output] = {}
         keys = list(keys)
         try:
             for start in range(0, len(keys), 500):  # SQLite caps the number of bound parameters
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 for key, value in self._db.execute(f"SELECT key, value FROM predictions WHERE key IN ({marks})", chunk):
-                    entry = entry_from_cache(value)
+                    entry = output_from_cache(value)
                     if entry is not None:
                         found[key] = entry
         except sqlite3.Error as error:
             raise self._error(error) from None
         return found
 
-    def put_many(self, entries: dict[str, dict[str, Any]]) -> None:
+    def put_many(self, generations: Iterable[Generation]) -> None:
+        """Keep the successful ones of `generations`."""
+        entries = {g.cache_key: g.cache_entry() for g in generations if not g.failed}
         if self._db is None or not entries:
             return
         try:

@@ -42,13 +42,19 @@ class FailureLimit:
         return n - 1
 
     def breaches(self, report) -> list[str]:
-        """One line per model and task with more failed items than allowed, in report order."""
+        """One line per model and task with more failed items than allowed, in report order. An
+        item fails when its generation failed, or when a metric reached no verdict on it (a
+        judge that failed or gave none); per metric, its items count with the failed ones."""
         lines = []
         for model in report.models:
             for task, result in model.tasks.items():
                 if result.n and result.failed > self.allowed(result.n):
                     lines.append(f"model {model.name} failed {result.failed} of {result.n} {task} items; "
                                  f"{self._rule(result.n)}")
+                for metric, undecided in result.metric_failures.items():
+                    if result.n and result.failed + undecided > self.allowed(result.n):
+                        lines.append(f"model {model.name}: {metric} reached no verdict on {undecided} and "
+                                     f"{result.failed} failed, of {result.n} {task} items; {self._rule(result.n)}")
         return lines
 
     def _rule(self, n: int) -> str:

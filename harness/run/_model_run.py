@@ -14,10 +14,10 @@ from typing import Any, Callable, Iterator
 
 from harness.backends import Backend, Request, Result, create_backend
 from harness.errors import HarnessError
-from harness.run._cache import PredictionCache, prediction_key
-from harness.run._events import Emit, GenerationFinished, GenerationStarted, ItemGenerated, ModelLoading
-from harness.run._records import cache_entry, make_record, resumable
-from harness.run._runlog import RunLog
+from harness.run._cache import prediction_key
+from harness.run._context import RunContext
+from harness.run._events import GenerationFinished, GenerationStarted, ItemGenerated, ModelLoading
+from harness.run._records import Generation, Output
 from harness.tasks import EvalItem
 
 FLUSH_EVERY = 8  # results per fsynced run-log batch
@@ -27,9 +27,9 @@ ERROR_CHARS = 500  # a failure's message is cut to this, after redaction
 
 @dataclass
 class ModelRun:
-    """One model's records by (task, id), with its identity and timing."""
+    """One model's generations by (task, id), with its identity and timing."""
 
-    records: dict[tuple[str, str], dict[str, Any]]
+    records: dict[tuple[str, str], Generation]
     identity: dict[str, Any]
     runtime: dict[str, Any] = field(default_factory=dict)
     timing: dict[str, Any] = field(default_factory=dict)
@@ -42,14 +42,15 @@ def generation_for(model_config: Any, item: EvalItem) -> Any:
     return model_config.generation.model_copy(update={"max_new_tokens": item.max_new_tokens})
 
 
-def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: PredictionCache,
-              log: RunLog, emit: Emit) -> ModelRun:
+def run_model(model_config: Any, items: list[EvalItem], context: RunContext) -> ModelRun:
+    """Every item's generation by `model_config`'s model: resumed, cached or generated."""
+    emit = context.emit
     backend = create_backend(model_config)
     identity = backend.identity()
     keys = {(item.task, item.id): _key(model_config, identity, item) for item in items}
-    records, n_resumed = _reused(model_config, items, keys, resumed, cache)
-    log.append_batch(records[(i.task, i.id)] for i in items
-                     if (i.task, i.id) in records and (model_config.name, i.task, i.id) not in resumed)
+    records, n_resumed = _reused(model_config, items, keys, context)
+    context.log.append_batch(records[(i.task, i.id)].to_json() for i in items
+                             if (i.task, i.id) in records and (model_config.name, i.task, i.id) not in context.resumed)
     todo = [item for item in items if (item.task, item.id) not in records]
     run = ModelRun(records, identity)
     load_s = generate_s = 0.0
@@ -62,7 +63,7 @@ def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: Pr
             started = time.perf_counter()
             emit(GenerationStarted(model_config.name, len(todo)))
             try:
-                _Generation(model_config, backend, keys, records, cache, log, emit).run(todo)
+                _Generation(model_config, backend, keys, records, context).run(todo)
             finally:
                 emit(GenerationFinished(model_config.name))
             generate_s = time.perf_counter() - started
@@ -70,11 +71,11 @@ def run_model(model_config: Any, items: list[EvalItem], resumed: dict, cache: Pr
     finally:
         backend.close()  # on Ctrl-C and errors too: connections and worker threads go
     generated = [records[(i.task, i.id)] for i in todo]
-    completion = sum(r.get("completion_tokens") or 0 for r in generated)
+    completion = sum(r.completion_tokens or 0 for r in generated)
     run.timing = {
         "load_s": load_s, "generate_s": generate_s, "generated": len(todo),
         "cached": len(items) - len(todo) - n_resumed, "resumed": n_resumed,
-        "prompt_tokens": sum(r.get("prompt_tokens") or 0 for r in generated),
+        "prompt_tokens": sum(r.prompt_tokens or 0 for r in generated),
         "completion_tokens": completion, "tokens_per_s": completion / generate_s if generate_s and completion else None,
     }
     return run
@@ -87,35 +88,33 @@ def _key(model_config: Any, identity: dict[str, Any], item: EvalItem) -> str:
     return prediction_key(model_config, identity, generation, request.system, request.prompt)
 
 
-def _reused(model_config: Any, items: list[EvalItem], keys: dict, resumed: dict,
-            cache: PredictionCache) -> tuple[dict[tuple[str, str], dict[str, Any]], int]:
-    """Records finished in an earlier attempt of this run (same key, well formed), then
+def _reused(model_config: Any, items: list[EvalItem], keys: dict,
+            context: RunContext) -> tuple[dict[tuple[str, str], Generation], int]:
+    """Generations finished in an earlier attempt of this run (same key, well formed), then
     prediction-cache hits; and how many came from the earlier attempt."""
-    records: dict[tuple[str, str], dict[str, Any]] = {}
+    records: dict[tuple[str, str], Generation] = {}
     for item in items:
-        old = resumed.get((model_config.name, item.task, item.id))
-        if resumable(old, keys[(item.task, item.id)]):
+        old = Generation.from_log(context.resumed.get((model_config.name, item.task, item.id)),
+                                  keys[(item.task, item.id)])
+        if old is not None:
             records[(item.task, item.id)] = old
     n_resumed = len(records)
-    hits = cache.get_many(keys[(i.task, i.id)] for i in items if (i.task, i.id) not in records)
+    hits = context.cache.get_many(keys[(i.task, i.id)] for i in items if (i.task, i.id) not in records)
     for item in items:
         key = keys[(item.task, item.id)]
         if (item.task, item.id) not in records and key in hits:
-            hit = hits[key]
-            records[(item.task, item.id)] = make_record(
-                model_config.name, item, key, hit["text"], None, generation_for(model_config, item).max_new_tokens,
-                hit.get("prompt_tokens"), hit.get("completion_tokens"), hit.get("truncated", False))
+            records[(item.task, item.id)] = Generation.made(
+                model_config.name, item, key, hits[key], generation_for(model_config, item).max_new_tokens)
     return records, n_resumed
 
 
 class _Generation:
     """Feeds the backend the items left, keeps each result as it comes (run log, cache, records)."""
 
-    def __init__(self, model_config: Any, backend: Backend, keys: dict, records: dict,
-                 cache: PredictionCache, log: RunLog, emit: Emit):
+    def __init__(self, model_config: Any, backend: Backend, keys: dict, records: dict, context: RunContext):
         self.model, self.backend, self.keys, self.records = model_config, backend, keys, records
-        self.cache, self.log, self.emit = cache, log, emit
-        self.pending: list[dict[str, Any]] = []
+        self.cache, self.log, self.emit = context.cache, context.log, context.emit
+        self.pending: list[Generation] = []
         self.last_flush = time.monotonic()
 
     def run(self, todo: list[EvalItem]) -> None:
@@ -130,10 +129,11 @@ class _Generation:
             self.flush()  # on Ctrl-C too: what finished is kept
         for item in todo:  # a backend that skipped an item: a failure, never a silent hole
             if (item.task, item.id) not in self.records:
-                record = make_record(self.model.name, item, self.keys[(item.task, item.id)], None,
-                                     "backend returned no result", generation_for(self.model, item).max_new_tokens)
+                record = Generation.made(self.model.name, item, self.keys[(item.task, item.id)],
+                                         Output(None, "backend returned no result"),
+                                         generation_for(self.model, item).max_new_tokens)
                 self.records[(item.task, item.id)] = record
-                self.log.append_batch([record])
+                self.log.append_batch([record.to_json()])
 
     def _generate(self, generation: Any, pairs: list[tuple[EvalItem, Request]]) -> None:
         requests = [request for _, request in pairs]
@@ -151,34 +151,32 @@ class _Generation:
         item = self.by_id.get(result.id)
         if item is None or (item.task, item.id) in self.records:
             return  # an id we did not ask for, or a second answer: the first one counts
-        text, error, prompt_tokens, completion_tokens = self._checked(result)
+        output = self._checked(result)
         limit = generation_for(self.model, item).max_new_tokens
-        truncated = text is not None and completion_tokens is not None and completion_tokens >= limit
-        record = make_record(self.model.name, item, self.keys[(item.task, item.id)], text, error, limit,
-                             prompt_tokens, completion_tokens, truncated)
+        record = Generation.made(self.model.name, item, self.keys[(item.task, item.id)], output, limit)
         self.records[(item.task, item.id)] = record
         self.pending.append(record)
         self.emit(ItemGenerated(self.model.name))
         if len(self.pending) >= FLUSH_EVERY or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
 
-    def _checked(self, result: Result) -> tuple[str | None, str | None, int | None, int | None]:
-        """The result as a record holds it, redacted: text or else an error; token counts that
-        are not whole numbers are dropped."""
-        prompt, completion = (c if type(c) is int and c >= 0 else None
-                              for c in (result.prompt_tokens, result.completion_tokens))
+    def _checked(self, result: Result) -> Output:
+        """The result redacted: text or else an error; truncated when it used the whole token limit."""
+        prompt, completion = result.prompt_tokens, result.completion_tokens
         if result.error is not None:
-            return None, self.backend.redact(str(result.error)), prompt, completion
+            return Output(None, self.backend.redact(str(result.error)), prompt, completion)
         if not isinstance(result.text, str):
-            return None, f"backend returned {type(result.text).__name__} instead of text", prompt, completion
-        return self.backend.redact(result.text), None, prompt, completion
+            return Output(None, f"backend returned {type(result.text).__name__} instead of text", prompt, completion)
+        limit = generation_for(self.model, self.by_id[result.id]).max_new_tokens
+        truncated = type(completion) is int and completion >= limit
+        return Output(self.backend.redact(result.text), None, prompt, completion, truncated)
 
     def flush(self) -> None:
         batch = list(self.pending)
         self.pending.clear()  # a failed append is reported once, not again by the final flush
         self.last_flush = time.monotonic()
-        self.log.append_batch(batch)
-        self.cache.put_many({r["cache_key"]: cache_entry(r) for r in batch if r["error"] is None})
+        self.log.append_batch(g.to_json() for g in batch)
+        self.cache.put_many(batch)
 
     def _describe(self, error: Exception) -> str:
         """One line for the report: the exception's type and message, redacted, whitespace

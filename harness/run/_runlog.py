@@ -2,10 +2,13 @@
 
 It is what makes a run resumable: after a crash (even SIGKILL) the log holds every batch that
 was finished, and a torn last line (the write the crash interrupted) is dropped, not fatal.
+Each line carries a checksum of its record (CHECKSUM_FIELD); a line that is not JSON, not a
+record, or whose checksum does not match (an edit by hand) is a miss: its item is generated again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -14,25 +17,49 @@ from typing import Any, Iterable
 from harness.errors import HarnessError
 
 RUN_LOG_NAME = "run-log.jsonl"
+CHECKSUM_FIELD = "line_sha256"
 
 
 def read_run_log(path: Path) -> dict[tuple[str, str, str], dict[str, Any]]:
-    """(model, task, id) -> record; a later record for the same key wins; a torn tail is skipped."""
+    """(model, task, id) -> record, as it was appended; a later record for the same key wins; a
+    torn tail and the lines that are a miss (module docstring) are skipped."""
     records: dict[tuple[str, str, str], dict[str, Any]] = {}
     if not path.exists():
         return records
     lines = path.read_bytes().split(b"\n")
     lines.pop()  # after the last newline: empty, or a line whose write was cut short
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            key = (record["model"], record["task"], record["id"])
-        except (ValueError, KeyError, TypeError) as error:
-            raise HarnessError(f"{path}:{number}: damaged run log line ({error}); remove the line or start a new run") from None
-        records[key] = record
+    for line in lines:
+        record = _record(line)
+        if record is not None:
+            records[(record["model"], record["task"], record["id"])] = record
     return records
+
+
+def _record(line: bytes) -> dict[str, Any] | None:
+    """The record a log line holds, or None when the line is a miss."""
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):  # ValueError: not JSON, not UTF-8, a number too long
+        return None
+    if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in ("model", "task", "id")):
+        return None
+    if record.pop(CHECKSUM_FIELD, None) != _checksum(record):
+        return None
+    return record
+
+
+def _checksum(record: dict[str, Any]) -> str | None:
+    """sha256 (hex) of the record as JSON, its keys in their order; None when it cannot be UTF-8
+    JSON (a lone surrogate, a value json cannot write)."""
+    try:
+        return hashlib.sha256(json.dumps(record, ensure_ascii=False).encode("utf-8")).hexdigest()
+    except (ValueError, TypeError):
+        return None
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    """One log line: the record with its checksum as the last field."""
+    return json.dumps({**record, CHECKSUM_FIELD: _checksum(record)}, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 class RunLog:
@@ -47,7 +74,7 @@ class RunLog:
             raise HarnessError(f"{path}: cannot open the run log: {error.strerror or error}") from None
 
     def append_batch(self, records: Iterable[dict[str, Any]]) -> None:
-        data = b"".join(json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in records)
+        data = b"".join(_line(r) for r in records)
         if not data:
             return
         if self._fd is None:

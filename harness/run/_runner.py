@@ -11,20 +11,22 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness.config import EvalConfig, config_hash, enabled_tasks, load_config
 from harness.errors import HarnessError, Terminated
-from harness.gold import load_gold
 from harness.files import write_atomic
-from harness.report import ModelResult, Report, RunTiming, Selection, build_report, write_pages
+from harness.gold import load_gold
+from harness.report import ModelResult, PredictionLine, Report, RunTiming, Selection, build_report, write_pages
 from harness.run._cache import PredictionCache
+from harness.run._context import RunContext
 from harness.run._events import Emit, ignore
-from harness.run._judge import judge_answers
+from harness.run._judge import judge_verdicts
 from harness.run._lock import output_lock
 from harness.run._model_run import run_model
 from harness.run._runlog import RUN_LOG_NAME, RunLog, read_run_log
 from harness.run._scoring import score_task
-from harness.tasks import TASKS, EvalItem
+from harness.tasks import EvalItem, task as get_task
 
 
 @dataclass
@@ -79,7 +81,7 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
     task_names = _select("tasks", options.tasks, list(tasks))
     model_names = _select("models", options.models, [m.name for m in config.models])
     gold = load_gold(config.gold)
-    items = {name: TASKS[name].items(gold, tasks[name], options.limit) for name in task_names}
+    items = {name: get_task(name).items(gold, tasks[name], options.limit) for name in task_names}
     clock.lap("gold_s")
     created = dt.datetime.now(dt.timezone.utc)
     run_id = f"{created:%Y%m%dT%H%M%SZ}-{config_hash(config)[:8]}"
@@ -87,7 +89,7 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
     _check_outside(out, Path(config.gold))
     _make_dir(out)
     with output_lock(out):  # held until report.json is written
-        models, predictions = _generate_and_score(config, config_path, options, items, tasks, model_names,
+        models, predictions = _generate_and_score(config, config_path, options, _Selected(items, tasks, model_names),
                                                   out, emit, clock)
         selection = Selection(tasks=task_names, models=model_names, limit=options.limit,
                               resumed=options.resume, cache=options.use_cache)
@@ -99,8 +101,17 @@ def run(config_path: Path, options: RunOptions, emit: Emit = ignore) -> RunResul
     return RunResult(out, report)
 
 
-def _generate_and_score(config: EvalConfig, config_path: Path, options: RunOptions, items: dict, tasks: dict,
-                        model_names: list[str], out: Path, emit: Emit, clock: "_Clock") -> tuple[list, list]:
+@dataclass(frozen=True)
+class _Selected:
+    """What this run covers: each task's items and options, and the models by name."""
+
+    items: dict[str, list[EvalItem]]
+    options: dict[str, Any]
+    models: list[str]
+
+
+def _generate_and_score(config: EvalConfig, config_path: Path, options: RunOptions, selected: _Selected,
+                        out: Path, emit: Emit, clock: "_Clock") -> tuple[list[ModelResult], list[PredictionLine]]:
     """Each selected model's result and predictions.jsonl lines, with the run log of `out`
     (continued on --resume, else started afresh)."""
     log_path = out / RUN_LOG_NAME
@@ -109,10 +120,11 @@ def _generate_and_score(config: EvalConfig, config_path: Path, options: RunOptio
         _remove(log_path)  # a fresh run in a reused directory starts a fresh log
     cache = PredictionCache.default(options.use_cache)
     log = RunLog(log_path)
+    context = RunContext(resumed, cache, log, emit)
     models, predictions = [], []
     try:
-        for model_config in (m for m in config.models if m.name in model_names):
-            result, lines = _run_one(model_config, items, tasks, config, resumed, cache, log, emit, clock)
+        for model_config in (m for m in config.models if m.name in selected.models):
+            result, lines = _run_one(model_config, selected, config, context, clock)
             models.append(result)
             predictions += lines
     except KeyboardInterrupt as stop:
@@ -151,33 +163,47 @@ class _Clock:
         return RunTiming(**self.phases, total_s=time.perf_counter() - self.start)
 
 
-def _run_one(model_config, items: dict[str, list[EvalItem]], tasks: dict, config: EvalConfig, resumed: dict,
-             cache: PredictionCache, log: RunLog, emit: Emit, clock: _Clock) -> tuple[ModelResult, list[dict]]:
-    """Generate and score one model over every selected task."""
-    all_items = [item for task_items in items.values() for item in task_items]
-    model_run = run_model(model_config, all_items, resumed, cache, log, emit)
-    judged = {}
-    if "qa" in items and getattr(tasks["qa"], "judge", None) is not None:
-        judged = judge_answers(model_config.name, items["qa"], model_run.records, tasks["qa"], resumed, cache, log, emit)
+def _run_one(model_config: Any, selected: _Selected, config: EvalConfig, context: RunContext,
+             clock: _Clock) -> tuple[ModelResult, list[PredictionLine]]:
+    """Generate and score one model over every selected task (each task's judge included)."""
+    all_items = [item for task_items in selected.items.values() for item in task_items]
+    model_run = run_model(model_config, all_items, context)
+    judged = {name: _judged(name, task_items, model_run.records, selected.options[name], context)
+              for name, task_items in selected.items.items()}
     clock.lap("models_s")
     clock.add("load_s", model_run.timing["load_s"])
     clock.add("generate_s", model_run.timing["generate_s"])
     results, lines = {}, []
-    for task_name, task_items in items.items():
-        results[task_name], task_lines = score_task(model_config.name, task_name, tasks[task_name],
-                                                    task_items, model_run.records, config.bootstrap, judged)
+    for task_name, task_items in selected.items.items():
+        results[task_name], task_lines = score_task(model_config.name, task_name, selected.options[task_name],
+                                                    task_items, model_run.records, config.bootstrap,
+                                                    judged[task_name])
         lines += task_lines
     identity = model_run.identity
     result = ModelResult(
         name=model_config.name, backend=model_config.backend, model_ref=identity.get("model_ref"),
         revision=identity.get("revision"), model_sha256=identity.get("model_sha256"),
         generation=model_config.generation.model_dump(mode="json"),
-        prompts={task: model_config.template_for(task).label for task in model_config.prompts if task in items} or None,
+        prompts={task: model_config.template_for(task).label for task in model_config.prompts
+                 if task in selected.items} or None,
         runtime=model_run.runtime,
         timing=model_run.timing, tasks=results,
     )
     clock.lap("scoring_s")
     return result, lines
+
+
+def _judged(task_name: str, items: list[EvalItem], records: dict, options: Any,
+            context: RunContext) -> dict[str, Any] | None:
+    """The task's model judge's verdicts on this model's answers, by item id (None without one)."""
+    task = get_task(task_name)
+
+    def answer(item: EvalItem) -> Any:
+        generation = records[(item.task, item.id)]
+        return None if generation.failed else task.answer(item, generation.prediction, options)
+
+    plan = task.judge(options, items, answer)
+    return judge_verdicts(plan, context) if plan is not None else None
 
 
 def _check_outside(out: Path, gold: Path) -> None:

@@ -1,14 +1,10 @@
-"""The task table: every task the harness runs, by name. Config validation, the runner and
-both report renderers ask it; adding a task means adding its module and its line here."""
+"""Tasks: what a task is (Task), its items (EvalItem), the scoring input every metric gets
+(Answer and the tasks' subclasses) and the Metric contract. The tasks themselves are found by
+entry point (`harness.tasks`), like backends and metrics: `task(name)`, `tasks()`."""
 
-from harness.tasks._base import EvalItem, Metric, Scored, Task, metric_value
+from harness.tasks._base import Answer, EvalItem, JudgePlan, Metric, Score, Task, Verdict
 from harness.tasks._options import ExtraMetric, TaskOptions
-from harness.tasks.qa import QAAnswer, QAOptions, QATask
-from harness.tasks.summarization import SummarizationOptions, SummarizationTask, SummaryAnswer
+from harness.tasks._registry import metric, task, tasks
 
-TASKS: dict[str, Task] = {task.name: task for task in (QATask(), SummarizationTask())}
-
-__all__ = [
-    "TASKS", "EvalItem", "ExtraMetric", "Metric", "QAAnswer", "QAOptions", "QATask", "Scored",
-    "SummarizationOptions", "SummarizationTask", "SummaryAnswer", "Task", "TaskOptions", "metric_value",
-]
+__all__ = ["Answer", "EvalItem", "ExtraMetric", "JudgePlan", "Metric", "Score", "Task", "TaskOptions",
+           "Verdict", "metric", "task", "tasks"]

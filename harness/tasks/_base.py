@@ -1,16 +1,18 @@
-"""What a task is: the items it builds from the gold set, the metrics that score them, and what
-the report shows of it. One subclass per task; the table in harness/tasks/__init__.py lists them.
+"""What a task is and what its metrics score: the items it builds from the gold set, the
+scoring input every metric gets (Answer), the Metric contract, and what the report shows of the
+task. One Task subclass per module, registered by entry point (`harness.tasks`) like backends
+and metrics (harness.plugins).
 
 Task modules import only light packages at module level (pydantic, the harness's own base
-types): the report renderers and the config validator ask the table, and `harness compare`
-must stay free of models, prompts and gold.
+types): the config validator asks them, and `harness compare` must stay free of models,
+prompts and gold.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence, Union
 
 from pydantic import BaseModel
 
@@ -29,11 +31,12 @@ class EvalItem:
     task: str
     id: str
     article_id: str
-    group: str  # the breakdown the report shows: QA question type, summary style
-    references: tuple[str, ...]  # QA: accepted answers (() if unanswerable); summaries: reference texts
+    group: str  # the breakdown the report shows (the task's `group_label`)
+    references: tuple[str, ...]  # what the answer is scored against (task-specific; () may mean "no answer")
     render: Callable[..., "Request"]  # render(template=None): the task's template, or a model's own
-    question: str | None = None
-    style: str | None = None
+    document: str = ""  # the article text
+    fields: Mapping[str, str] = field(default_factory=dict)  # what a prediction line shows of the item ({"question": ...})
+    data: Mapping[str, Any] = field(default_factory=dict)  # task-specific inputs of its Answer, not shown
     max_new_tokens: int | None = None  # the task's own token limit for this item, over the model's
 
     def request(self, template: Any = None) -> "Request":
@@ -42,39 +45,85 @@ class EvalItem:
 
 
 @dataclass(frozen=True)
-class Metric:
-    """A per-item score of one task's answers, registered under `name` (see harness.plugins).
+class Verdict:
+    """A 0/1 verdict and the rule that decided it, in words. `decided` False: no verdict could
+    be reached (a judge that failed or gave none); it scores 0 and counts as a failure of the
+    metric on that item."""
 
-    `score(answer, options)` gets the task's scoring input (harness.tasks.qa.QAAnswer,
-    harness.tasks.summarization.SummaryAnswer) and the task's config options; it returns a
-    number, or, when `parts` is set, a dict of those parts whose "f1" is the number averaged,
-    or a verdict with `.value` and `.rule` (the rule that decided it, shown per item).
+    correct: bool
+    rule: str
+    decided: bool = True
+
+    @property
+    def value(self) -> float:
+        return float(self.correct)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What every metric scores: one model output for one item, with what a metric may read.
+
+    `text` is what is scored (QA: the answer extracted from the output; summaries: the summary,
+    one sentence a line); `raw` is the model's output as generated; `document` the article.
+    Tasks subclass it to add their own fields (harness.tasks.qa.QAAnswer, ...SummaryAnswer).
+    """
+
+    id: str
+    article_id: str
+    group: str
+    text: str
+    raw: str
+    references: tuple[str, ...]
+    document: str
+
+
+Score = Union[float, Verdict, dict]  # a number, a verdict, or named parts (numbers)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A per-item score of one task's answers, registered under `name` (harness.plugins).
+
+    `score(answer, options)` gets the task's scoring input (an Answer subclass) and the task's
+    config options and returns a number, a Verdict (the number is its value, the rule is shown
+    per item), or, when `parts` is set, a dict of those parts whose `value_part` is the number
+    averaged. `score_many(answers, options)` is the batch form (one result per answer, in
+    order), for metrics that load a model once; a metric gives one or both, and the harness
+    calls score_many when it is given.
     """
 
     name: str
     task: str
     description: str
-    score: Callable[[Any, Any], float | dict[str, float]]
+    score: Callable[[Any, Any], Score] | None = None
     parts: tuple[str, ...] = ()
+    value_part: str | None = None  # the part that is the metric's number; default: the last part
+    score_many: Callable[[Sequence[Any], Any], Sequence[Score]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.score is None and self.score_many is None:
+            raise TypeError(f"metric {self.name!r} needs score or score_many")
+        if self.value_part is not None and self.value_part not in self.parts:
+            raise TypeError(f"metric {self.name!r}: value_part {self.value_part!r} is not one of its parts")
+
+    @property
+    def number_part(self) -> str | None:
+        """The part averaged as the metric's number (None for a single-number metric)."""
+        return self.value_part or (self.parts[-1] if self.parts else None)
 
     def failed(self) -> float | dict[str, float]:
         """The score of an item whose generation failed: zero on every part."""
         return {part: 0.0 for part in self.parts} if self.parts else 0.0
 
 
-def metric_value(scores: dict[str, Any], metric: str) -> float:
-    """The per-item number a metric averages: a plain score as it is, a multi-part score its F1."""
-    value = scores[metric]
-    return float(value["f1"] if isinstance(value, dict) else value)
-
-
 @dataclass(frozen=True)
-class Scored:
-    """One item scored: the answer that was scored, its scores, and fields the prediction line adds."""
+class JudgePlan:
+    """A model that grades a task's answers: its config, one item per answer to grade (ids are
+    the graded items' ids), and how a reply becomes a verdict."""
 
-    answer: str
-    scores: dict[str, Any]
-    extra: dict[str, Any]
+    model: Any
+    items: list[EvalItem]
+    verdict: Callable[[str | None, str | None], Verdict]  # (reply, error) -> verdict
 
 
 class Task(ABC):
@@ -83,8 +132,7 @@ class Task(ABC):
     name: ClassVar[str]  # the key under `tasks:` in a config and in the report
     title: ClassVar[str]  # shown as the section title
     group_label: ClassVar[str]  # what EvalItem.group is ("question type")
-    group_field: ClassVar[str]  # the report's breakdown field ("by_type")
-    summary_fields: ClassVar[dict[str, str]] = {}  # extra per-task summary fields -> column label
+    item_field: ClassVar[str]  # the EvalItem.fields entry that says what an item asks ("question")
     Options: ClassVar[type[BaseModel]]  # the task's config model
 
     @abstractmethod
@@ -92,17 +140,26 @@ class Task(ABC):
         """The task's items in gold order (the first `limit` when given); nothing is rendered yet."""
 
     @abstractmethod
-    def score(self, item: EvalItem, text: str | None, options: Any) -> Scored:
-        """Score one generation; `text` None means it failed (zero on every metric)."""
+    def answer(self, item: EvalItem, raw: str, options: Any, judged: Verdict | None = None) -> Answer:
+        """The scoring input of one generation (`judged`: the task's model judge's verdict)."""
 
-    def summary(self, items: Sequence[EvalItem], scored: Sequence[Scored], mean: Callable) -> dict[str, Any]:
-        """Extra summary values of the task (named in summary_fields), from `mean(values)`."""
+    def item_scores(self, item: EvalItem, answer: Answer | None, options: Any) -> dict[str, float]:
+        """Task-level per-item values besides the metrics (named in summary_values); `answer`
+        None means the generation failed."""
         return {}
+
+    summary_values: ClassVar[dict[str, str]] = {}  # item_scores key -> label of its mean in the report
+
+    def judge(self, options: Any, items: Sequence[EvalItem],
+              answer: Callable[[EvalItem], Answer | None]) -> JudgePlan | None:
+        """The model judge that grades the items' answers (`answer(item)`; None for a failed
+        generation, which is not graded), if the options configure one."""
+        return None
 
     def scoring_options(self, options: Any) -> dict[str, Any]:
         """What report.json's `scoring.<task>` records about how this task's numbers are made."""
         return {}
 
-    def scoring_note(self, scoring: dict[str, Any]) -> tuple[str, str]:
-        """(label, text): the provenance line report.html shows for `scoring_options`."""
-        return self.title, ", ".join(f"{key} {value}" for key, value in scoring.items())
+    def scoring_note(self, scoring: dict[str, Any]) -> str:
+        """The provenance line report.html shows for `scoring_options`."""
+        return ", ".join(f"{key} {value}" for key, value in scoring.items())

@@ -24,9 +24,9 @@ class ExtraMetric(Strict):
     _check_name = field_validator("name")(check_name)
 
 
-class TaskOptions(Strict):
-    """Base of a task's options. `prompt` names its template; load_config compiles it once
-    (bind) and items render from that compiled template."""
+class PromptOptions(Strict):
+    """Options with a prompt template: `prompt` names it; load_config compiles it once (bind)
+    and items render from that compiled template."""
 
     prompt: str
     _template: Any = PrivateAttr(default=None)
@@ -51,6 +51,14 @@ class TaskOptions(Strict):
         return self._template
 
 
+class TaskOptions(PromptOptions):
+    """Base of a task's options: its prompt, the registered metrics the run scores with (a task
+    narrows them to its own), and `evaluate` modules added by the config."""
+
+    metrics: list[str] = Field(min_length=1, description="Metrics to report.")
+    extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
+
+
 def check_unique(values: list[Any]) -> list[Any]:
     duplicates = sorted({str(v) for v in values if values.count(v) > 1})
     if duplicates:
@@ -62,10 +70,11 @@ def metric_names_of(task: str, name: str) -> str:
     """A metric name registered for `task` (a pydantic validator: ValueError otherwise)."""
     from harness import plugins
     from harness.errors import HarnessError
+    from harness.tasks._registry import metric
 
     if name in plugins.names("metric"):
         try:
-            if plugins.load("metric", name).task == task:
+            if metric(name).task == task:
                 return name
         except HarnessError as error:  # a broken plugin: its own message
             raise ValueError(error.message) from None
@@ -74,10 +83,10 @@ def metric_names_of(task: str, name: str) -> str:
 
 
 def _task_of(name: str) -> str | None:
-    from harness import plugins
     from harness.errors import HarnessError
+    from harness.tasks._registry import metric
 
     try:
-        return getattr(plugins.load("metric", name), "task", None)
+        return metric(name).task
     except HarnessError:  # a broken plugin is not offered; naming it gives its own error
         return None

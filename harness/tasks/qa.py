@@ -15,57 +15,27 @@ from typing import Annotated, Any, Callable, Sequence, Union
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
-from harness.metrics import EXTRACTION_RULES, Verdict, exact_match, judge, token_f1
-from harness.tasks._base import EvalItem, Metric, Scored, Task
-from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
+from harness.tasks._base import Answer, EvalItem, JudgePlan, Task, Verdict
+from harness.tasks._extraction import EXTRACTION_RULES
+from harness.tasks._options import PromptOptions, TaskOptions, check_unique, metric_names_of
+
+NAME = "qa"
 
 
 @dataclass(frozen=True)
-class QAAnswer:
-    """What a QA metric scores: the extracted answer, the accepted answers (() when the question
-    is unanswerable), whether the answer abstains (in any words: harness.metrics.is_abstention)
-    and whether it says the configured abstain phrase, and the question."""
+class QAAnswer(Answer):
+    """What a QA metric scores: besides the Answer fields (`text` is the extracted answer;
+    `references` the accepted answers, () when the question is unanswerable), the question,
+    whether the answer abstains (in any words: harness.tasks._abstention.is_abstention) and whether it
+    says the configured abstain phrase, and the model judge's verdict when the config has one."""
 
-    text: str
-    references: tuple[str, ...]
-    abstained: bool
-    said_phrase: bool
-    question: str
-    judged: Verdict | None = None  # a model judge's verdict, when the config has one (harness.run)
-
-
-def _squad(rule: Callable[[str, Sequence[str]], float]) -> Callable[[QAAnswer, Any], float]:
-    """A SQuAD metric with the abstention rule: an unanswerable item scores 1 when the model
-    abstains and 0 otherwise; on an answerable item the abstain phrase scores 0, anything else
-    the official SQuAD v1.1 number."""
-
-    def score(answer: QAAnswer, options: Any) -> float:
-        if not answer.references:
-            return float(answer.abstained)
-        return 0.0 if answer.said_phrase else rule(answer.text, answer.references)
-
-    return score
+    question: str = ""
+    abstained: bool = False
+    said_phrase: bool = False
+    judged: Verdict | None = None
 
 
-def _correct(answer: QAAnswer, options: Any) -> Verdict:
-    return judge(answer.text, answer.references, answer.question, answer.abstained)
-
-
-def _judged(answer: QAAnswer, options: Any) -> Verdict:
-    if answer.judged is None:  # the config check makes this a bug, not a user's mistake
-        raise RuntimeError("the judge metric is scored from the verdicts of tasks.qa.judge")
-    return answer.judged
-
-
-EXACT_MATCH = Metric("exact_match", "qa", "SQuAD v1.1 exact match, maximum over the accepted answers",
-                     _squad(exact_match))
-F1 = Metric("f1", "qa", "SQuAD v1.1 token F1, maximum over the accepted answers", _squad(token_f1))
-CORRECT = Metric("correct", "qa", "1 when the answer says what an accepted answer says (rules in docs/metrics.md)",
-                 _correct)
-JUDGE = Metric("judge", "qa", "1 when the model judge of tasks.qa.judge says CORRECT", _judged)
-
-
-class JudgeOptions(TaskOptions):
+class JudgeOptions(PromptOptions):
     """A model that grades each answer (the `judge` metric): any backend, greedy, cached."""
 
     model: Any = Field(description="The judge model: an entry like those under `models:` (any backend).")
@@ -78,11 +48,11 @@ class JudgeOptions(TaskOptions):
     def _a_model(cls, value: Any) -> Any:
         from pydantic import TypeAdapter
 
-        from harness.config import model_union
+        from harness.backends import model_union, used_backends
 
-        return TypeAdapter(model_union()).validate_python(value)
+        return TypeAdapter(model_union(used_backends([value]))).validate_python(value)
 
-QAMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "qa"))]
+QAMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, NAME))]
 ExtractionRule = Union[str, dict[str, str]]
 
 
@@ -117,7 +87,6 @@ class QAOptions(TaskOptions):
     )
     judge: JudgeOptions | None = Field(
         default=None, description="A model that grades the answers, for the `judge` metric.")
-    extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
 
     _unique_metrics = field_validator("metrics")(check_unique)
 
@@ -144,11 +113,11 @@ class QAOptions(TaskOptions):
 
 
 class QATask(Task):
-    name = "qa"
+    name = NAME
     title = "Question answering"
     group_label = "question type"
-    group_field = "by_type"
-    summary_fields = {"abstention_accuracy": "abstention accuracy"}
+    item_field = "question"
+    summary_values = {"abstention": "abstention accuracy"}
     Options = QAOptions
 
     def items(self, gold: Any, options: QAOptions, limit: int | None) -> list[EvalItem]:
@@ -157,38 +126,32 @@ class QATask(Task):
         if options.few_shot:
             for qa in gold.qa:
                 by_article.setdefault(qa.article_id, []).append(qa)
-        return [EvalItem("qa", qa.id, qa.article_id, qa.type, tuple(qa.answers),
-                         functools.partial(_request, gold.articles[qa.article_id], qa, options,
-                                           by_article.get(qa.article_id, ())),
-                         question=qa.question)
+        return [qa_item(qa, gold.articles[qa.article_id].text,
+                        functools.partial(_request, gold.articles[qa.article_id], qa, options,
+                                          by_article.get(qa.article_id, ())))
                 for qa in questions]
 
-    def score(self, item: EvalItem, text: str | None, options: QAOptions, judged: Verdict | None = None) -> Scored:
-        from harness.metrics import is_abstention, says_abstain_phrase
+    def answer(self, item: EvalItem, raw: str, options: QAOptions, judged: Verdict | None = None) -> QAAnswer:
+        from harness.tasks._abstention import is_abstention, says_abstain_phrase
 
-        metrics = [_metric(name) for name in options.metrics]
-        if text is None:
-            scores = {m.name: m.failed() for m in metrics}
-            return Scored("", scores | {"abstained": False, "abstention": 0.0}, {})
-        answer = self.answer(text, options)
-        abstained = is_abstention(answer, options.abstain_phrase)
-        scoring = QAAnswer(answer, item.references, abstained, says_abstain_phrase(answer, options.abstain_phrase),
-                           item.question or "", judged)
-        results = {m.name: m.score(scoring, options) for m in metrics}
-        scores = {name: getattr(r, "value", r) for name, r in results.items()}
-        reasons = {name: r.rule for name, r in results.items() if hasattr(r, "rule")}
-        abstention = float(abstained == (not item.references))
-        return Scored(answer, scores | {"abstained": abstained, "abstention": abstention},
-                      {"reasons": reasons} if reasons else {})
+        text = extracted(raw, options)
+        return QAAnswer(item.id, item.article_id, item.group, text, raw, item.references, item.document,
+                        question=item.fields.get("question", ""),
+                        abstained=is_abstention(text, options.abstain_phrase),
+                        said_phrase=says_abstain_phrase(text, options.abstain_phrase), judged=judged)
 
-    def answer(self, text: str, options: QAOptions) -> str:
-        """The answer cut from a raw output by the configured extraction rule."""
-        from harness.metrics import extract_answer
+    def item_scores(self, item: EvalItem, answer: Answer | None, options: QAOptions) -> dict[str, Any]:
+        if answer is None:
+            return {"abstained": False, "abstention": 0.0}
+        return {"abstained": answer.abstained, "abstention": float(answer.abstained == (not item.references))}
 
-        return extract_answer(text, options.extraction)
+    def judge(self, options: QAOptions, items: Sequence[EvalItem],
+              answer: Callable[[EvalItem], Answer | None]) -> JudgePlan | None:
+        if options.judge is None:
+            return None
+        from harness.tasks._qa_judge import judge_plan
 
-    def summary(self, items: Sequence[EvalItem], scored: Sequence[Scored], mean: Callable) -> dict[str, Any]:
-        return {"abstention_accuracy": mean([s.scores["abstention"] for s in scored])}
+        return judge_plan(options.judge, items, answer)
 
     def scoring_options(self, options: QAOptions) -> dict[str, Any]:
         return {
@@ -198,25 +161,26 @@ class QATask(Task):
             "abstain_phrase": options.abstain_phrase,
         }
 
+    def scoring_note(self, scoring: dict[str, Any]) -> str:
+        return (f"prompt {scoring.get('prompt')} (few-shot {scoring.get('few_shot', 0)}), "
+                f"extraction {json.dumps(scoring.get('extraction'))}, "
+                f"abstain phrase {json.dumps(scoring.get('abstain_phrase'))}")
 
-    def scoring_note(self, scoring: dict[str, Any]) -> tuple[str, str]:
-        return ("QA scoring", f"prompt {scoring.get('prompt')} (few-shot {scoring.get('few_shot', 0)}), "
-                              f"extraction {json.dumps(scoring.get('extraction'))}, "
-                              f"abstain phrase {json.dumps(scoring.get('abstain_phrase'))}")
+
+def extracted(raw: str, options: QAOptions) -> str:
+    """The answer cut from a raw output by the configured extraction rule."""
+    from harness.tasks._extraction import extract_answer
+
+    return extract_answer(raw, options.extraction)
 
 
-def qa_item(qa: Any) -> EvalItem:
-    """A gold question as an item to score given answers against (no prompt is rendered)."""
+def qa_item(qa: Any, document: str = "", render: Any = None) -> EvalItem:
+    """A gold question as an item; without `render` it only scores given answers (no prompt)."""
     def no_request(template: Any = None):
         raise RuntimeError(f"{qa.id}: an item made to score given answers renders no prompt")
 
-    return EvalItem("qa", qa.id, qa.article_id, qa.type, tuple(qa.answers), no_request, question=qa.question)
-
-
-def _metric(name: str) -> Metric:
-    from harness import plugins
-
-    return plugins.load("metric", name)
+    return EvalItem(NAME, qa.id, qa.article_id, qa.type, tuple(qa.answers), render or no_request,
+                    document=document, fields={"question": qa.question})
 
 
 def few_shot_examples(qa: Any, candidates: Sequence[Any], options: QAOptions) -> list[dict[str, str]]:
@@ -238,5 +202,5 @@ def _request(article: Any, qa: Any, options: QAOptions, candidates: Sequence[Any
         article=article.text, question=qa.question, abstain_phrase=options.abstain_phrase,
         title=article.meta.get("title", ""), examples=few_shot_examples(qa, candidates, options),
     )
-    return Request(id=qa.id, task="qa", prompt=prompt, system=system, article=article.text,
-                   article_id=article.id, question=qa.question)
+    return Request(id=qa.id, task=NAME, prompt=prompt, system=system, article=article.text,
+                   article_id=article.id, overlap_query=qa.question)

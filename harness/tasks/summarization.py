@@ -16,38 +16,32 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, field_validator
 
 from harness.gold import STYLES, SUMMARY_SOURCES
-from harness.metrics import ROUGE_TYPES, TOKENIZERS
-from harness.tasks._base import EvalItem, Metric, Scored, Task
-from harness.tasks._options import ExtraMetric, TaskOptions, check_unique, metric_names_of
+from harness.tasks._base import Answer, EvalItem, Task, Verdict
 
-ROUGE_PARTS = ("precision", "recall", "f1")
+from harness.tasks._options import TaskOptions, check_unique, metric_names_of
+
+NAME = "summarization"
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")  # the ROUGE variants of harness.metrics.rouge
+REFERENCE_AGGREGATES = ("max", "mean")  # how ROUGE combines several references: the best one, or their mean
+TOKENIZERS = ("default", "unicode")  # ROUGE tokenizers: rouge_score's ASCII one, or one that keeps non-ASCII letters
 # Default token limits per style: room for the longest written reference, in SmolLM2 tokens, twice over.
 STYLE_TOKENS = {"headline": 32, "one_sentence": 80, "short": 200}
+LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}  # what the lead baseline gives per style
 
 
 @dataclass(frozen=True)
-class SummaryAnswer:
-    """What a summarization metric scores: the prediction's sentences and the references."""
+class SummaryAnswer(Answer):
+    """What a summarization metric scores: besides the Answer fields (`text` is the summary, one
+    sentence a line; `references` the reference summaries), its sentences, and the article's
+    answerable gold questions as (question, accepted answers) pairs."""
 
-    sentences: tuple[str, ...]
-    references: tuple[str, ...]
+    sentences: tuple[str, ...] = ()
+    qa: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
-
-def _rouge(kind: str) -> Metric:
-    def score(answer: SummaryAnswer, options: Any) -> dict[str, float]:
-        from harness.metrics import rouge_item_scores
-
-        return rouge_item_scores(answer.sentences, answer.references, (kind,),
-                                 options.use_stemmer, options.tokenizer)[kind]
-
-    return Metric(kind, "summarization", f"{kind} F1 (rouge_score), best over the references", score, ROUGE_PARTS)
-
-
-ROUGE1, ROUGE2, ROUGE_L, ROUGE_LSUM = (_rouge(kind) for kind in ROUGE_TYPES)
 
 SummaryStyle = Literal[STYLES]
 SummarySource = Literal[SUMMARY_SOURCES]
-SummaryMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, "summarization"))]
+SummaryMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, NAME))]
 
 
 class SummarizationOptions(TaskOptions):
@@ -80,11 +74,13 @@ class SummarizationOptions(TaskOptions):
                     "for summaries (a headline needs fewer than a 3-5 sentence summary).",
     )
     use_stemmer: bool = Field(default=True, description="Apply the Porter stemmer before ROUGE.")
+    reference_aggregate: Literal[REFERENCE_AGGREGATES] = Field(
+        default="max", description="With several references: max (per ROUGE type the reference with the best F1, "
+                                   "rouge_score's score_multi) or mean (the mean over the references).")
     tokenizer: Literal[TOKENIZERS] = Field(
         default="default",
         description="ROUGE tokenizer: default (rouge_score's ASCII one) or unicode (keeps non-ASCII letters).",
     )
-    extra_metrics: list[ExtraMetric] = Field(default_factory=list, description="Additional `evaluate` metrics.")
 
     _unique = field_validator("styles", "reference_sources", "metrics")(check_unique)
 
@@ -96,10 +92,10 @@ class SummarizationOptions(TaskOptions):
 
 
 class SummarizationTask(Task):
-    name = "summarization"
+    name = NAME
     title = "Summarization"
     group_label = "style"
-    group_field = "by_style"
+    item_field = "style"
     Options = SummarizationOptions
 
     def items(self, gold: Any, options: SummarizationOptions, limit: int | None) -> list[EvalItem]:
@@ -107,6 +103,10 @@ class SummarizationTask(Task):
         for summary in gold.summaries:
             if summary.source in options.reference_sources:
                 references[(summary.article_id, summary.style)].append(summary.text)
+        questions: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for qa in gold.qa:
+            if qa.answers:
+                questions[qa.article_id].append((qa.question, tuple(qa.answers)))
         items = []
         for article in gold.articles.values():
             for style in options.styles:
@@ -114,44 +114,42 @@ class SummarizationTask(Task):
                     return items
                 if (article.id, style) in references:  # nothing to score against otherwise
                     items.append(EvalItem(
-                        "summarization", f"{article.id}/{style}", article.id, style,
+                        NAME, f"{article.id}/{style}", article.id, style,
                         tuple(references[(article.id, style)]),
-                        functools.partial(_request, article, style, options), style=style,
+                        functools.partial(_request, article, style, options), document=article.text,
+                        fields={"style": style}, data={"qa": tuple(questions[article.id])},
                         max_new_tokens=options.max_new_tokens.get(style)))
         return items
 
-    def score(self, item: EvalItem, text: str | None, options: SummarizationOptions) -> Scored:
-        from harness import plugins
-        from harness.metrics import split_sentences
+    def answer(self, item: EvalItem, raw: str, options: SummarizationOptions,
+               judged: Verdict | None = None) -> SummaryAnswer:
+        from harness.sentences import split_sentences
 
-        metrics = [plugins.load("metric", name) for name in options.metrics]
-        if text is None:
-            return Scored("", {m.name: m.failed() for m in metrics}, {"sentences": []})
-        sentences = split_sentences(text)
-        answer = SummaryAnswer(tuple(sentences), item.references)
-        scores = {m.name: m.score(answer, options) for m in metrics}
-        return Scored("\n".join(sentences), scores, {"sentences": sentences})
+        sentences = tuple(split_sentences(raw))
+        return SummaryAnswer(item.id, item.article_id, item.group, "\n".join(sentences), raw, item.references,
+                             item.document, sentences=sentences, qa=item.data.get("qa", ()))
 
     def scoring_options(self, options: SummarizationOptions) -> dict[str, Any]:
         return {
             "engine": "rouge_score", "use_stemmer": options.use_stemmer, "tokenizer": options.tokenizer,
             "reference_sources": list(options.reference_sources),
-            "multi_reference": "per ROUGE type, the reference with the best F1 (rouge_score score_multi)",
-            "sentence_splitter": "harness.metrics.split_sentences; predictions one sentence a line for rougeLsum",
+            "multi_reference": ("per ROUGE type, the reference with the best F1 (rouge_score score_multi)"
+                                if options.reference_aggregate == "max" else
+                                "per ROUGE type, the mean of precision, recall and F1 over the references"),
+            "sentence_splitter": "harness.sentences.split_sentences; predictions one sentence a line for rougeLsum",
             "value": "F1",
         }
 
-
-    def scoring_note(self, scoring: dict[str, Any]) -> tuple[str, str]:
-        return ("ROUGE", f"{scoring.get('engine')}, stemmer {'on' if scoring.get('use_stemmer') else 'off'}, "
-                         f"tokenizer {scoring.get('tokenizer')}, value {scoring.get('value')}")
+    def scoring_note(self, scoring: dict[str, Any]) -> str:
+        return (f"ROUGE {scoring.get('engine')}, stemmer {'on' if scoring.get('use_stemmer') else 'off'}, "
+                f"tokenizer {scoring.get('tokenizer')}, value {scoring.get('value')}")
 
 
 def _request(article: Any, style: str, options: SummarizationOptions, template: Any = None):
     from harness.backends import Request
 
     system, prompt = (template or options.template).render(article=article.text, style=style,
-                                             title=article.meta.get("title", ""))
-    return Request(id=f"{article.id}/{style}", task="summarization", prompt=prompt, system=system,
-                   article=article.text, article_id=article.id, style=style,
+                                                           title=article.meta.get("title", ""))
+    return Request(id=f"{article.id}/{style}", task=NAME, prompt=prompt, system=system,
+                   article=article.text, article_id=article.id, lead_sentences=LEAD_SENTENCES.get(style, 1),
                    max_new_tokens=options.max_new_tokens.get(style))

@@ -1,5 +1,6 @@
-"""A plugin as a third party would write one: a backend that echoes the question (or the
-article's first line) with a prefix, and a QA metric that says whether the answer is short."""
+"""A plugin as a third party would write one: a backend that echoes the question (what an
+extractive baseline is asked to match; else the article's first line) with a prefix, and a QA
+metric that says whether the answer is short."""
 
 from typing import Literal
 
@@ -22,7 +23,10 @@ class EchoBackend(Backend):
 
     def generate(self, requests, generation):
         for request in requests:
-            text = request.question if request.task == "qa" else request.article.split("\n")[0]
+            if request.overlap_query is not None:
+                text = request.overlap_query
+            else:
+                text = request.article.split("\n")[0]
             yield Result(request.id, self.config.prefix + text)
 
 

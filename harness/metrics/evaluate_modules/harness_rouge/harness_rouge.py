@@ -13,7 +13,9 @@ import math
 import datasets
 import evaluate
 
-from harness.metrics import ROUGE_TYPES, rouge_item_scores, split_sentences
+from harness.metrics._rouge import rouge_item_scores
+from harness.sentences import split_sentences
+from harness.tasks.summarization import ROUGE_TYPES
 
 _DESCRIPTION = "ROUGE-1/2/L/Lsum F1 with rouge_score 0.1.2; best reference per type; harness sentence splitter."
 _INPUTS = "predictions: list of str; references: list of str or list of lists of str (one sentence a line)."

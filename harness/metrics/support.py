@@ -4,8 +4,8 @@ backs, word sequences and facts together.
 support = (share of the summary's distinct word trigrams found in the article)
           x (entity precision: the share of its names and numbers the article supports)
 
-Trigrams are those of harness.metrics._extractiveness (lower-cased letter/digit runs); a summary
-of one or two words uses its unigrams instead. Entity precision is harness.metrics._entities
+Trigrams are those of harness.metrics.extractiveness (lower-cased letter/digit runs); a summary
+of one or two words uses its unigrams instead. Entity precision is harness.metrics.entity_precision
 with the spaCy extractor. The product is 0-1; "faithful" means support >= THRESHOLD. The
 product was chosen over the minimum and weighted means, and the threshold over a grid, by the
 mean balanced accuracy over the five SummaC validation splits (docs/metrics.md). An empty
@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.metrics._entities import EXTRACTOR, entity_precision_many
-from harness.metrics._extractiveness import novel_ngram_share, tokens
+from harness.tasks import Metric
+from harness.tasks.summarization import NAME as SUMMARIZATION
+from harness.metrics.entity_precision import EXTRACTOR, entity_precision_many
+from harness.metrics.extractiveness import novel_ngram_share, tokens
 
-TASK = "summarization"  # the task these metrics belong to (the task table's name)
 THRESHOLD = 0.787  # "faithful" at or above: chosen on the SummaC validation splits (docs/metrics.md)
 
 
@@ -42,21 +43,6 @@ def _score_many(answers: list[Any], options: Any) -> list[dict[str, float]]:
     return [{"support": v, "faithful": float(v >= THRESHOLD)} for v in values]
 
 
-def _batch(metric_class: Any, score_many: Any) -> dict[str, Any]:
-    """score_many for a Metric class that takes it (the metric contract), else nothing."""
-    import dataclasses
-
-    fields = {f.name for f in dataclasses.fields(metric_class)}
-    return {"score_many": score_many} if "score_many" in fields else {}
-
-
-def _metric():
-    from harness.tasks import Metric
-
-    return Metric("support", TASK, "faithfulness without references: article-held trigram share x entity "
-                  f"precision; faithful at >= {THRESHOLD}",
-                  lambda answer, options: _score_many([answer], options)[0], ("support", "faithful"),
-                  **_batch(Metric, _score_many))
-
-
-SUPPORT = _metric()
+SUPPORT = Metric("support", SUMMARIZATION, "faithfulness without references: article-held trigram share x "
+                 f"entity precision; faithful at >= {THRESHOLD}", parts=("support", "faithful"),
+                 value_part="support", score_many=_score_many)

@@ -17,7 +17,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-TASK = "summarization"  # the task these metrics belong to (the task table's name)
+from harness.tasks import Metric
+from harness.tasks.summarization import NAME as SUMMARIZATION
+
 
 
 def covers(sentences: Sequence[str], question: str, accepted: Sequence[str]) -> bool:
@@ -41,15 +43,12 @@ def qa_coverage(sentences: Sequence[str], qa: Sequence[tuple[str, Sequence[str]]
 
 
 def _score(answer: Any, options: Any) -> dict[str, float]:
-    return qa_coverage(answer.sentences, answer.qa)
+    """The metric's parts; an article without answerable questions gives coverage 0 with
+    questions 0 (the runner takes finite numbers only: read `questions` before `coverage`)."""
+    result = qa_coverage(answer.sentences, answer.qa)
+    return result if result["questions"] else {**result, "coverage": 0.0}
 
 
-def _metric():
-    from harness.tasks import Metric
-
-    return Metric("qa_coverage", TASK, "share of the article's answerable gold questions whose accepted answer "
-                  "the summary states (the correct matcher, sentence by sentence)", _score,
-                  ("coverage", "covered", "questions"))
-
-
-QA_COVERAGE = _metric()
+QA_COVERAGE = Metric("qa_coverage", SUMMARIZATION, "share of the article's answerable gold questions whose accepted "
+                     "answer the summary states (the correct matcher, sentence by sentence)", _score,
+                     parts=("coverage", "covered", "questions"), value_part="coverage")

@@ -50,14 +50,6 @@ def extract_answer(raw: str, rule: str | Mapping = "default") -> str:
     raise HarnessError(f"unknown extraction rule {rule!r}; allowed: {', '.join(EXTRACTION_RULES)} or {{regex: PATTERN}}")
 
 
-def check_extraction_rule(rule: str | Mapping) -> None:
-    """Raise HarnessError now if the rule is unknown or its regex does not compile."""
-    if isinstance(rule, Mapping):
-        _compile(_regex_of(rule))
-    elif rule not in EXTRACTION_RULES:
-        extract_answer("", rule)
-
-
 def _regex_of(rule: Mapping) -> str:
     if set(rule) != {"regex"} or not isinstance(rule["regex"], str):
         raise HarnessError(f"extraction rule {dict(rule)!r} must be {{regex: PATTERN}} with a string pattern")

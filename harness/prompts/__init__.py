@@ -6,8 +6,10 @@ The split is made on the template source, before rendering, so an article that c
 `---` line cannot move text between the two parts. Each part is rendered and stripped of
 leading and trailing whitespace; a system part that renders empty counts as none.
 
-Fields a template may use: article, question (QA), style (summarization), abstain_phrase
-(QA), title. Using a field that is not passed is an error, not an empty string.
+Fields a template may use are the ones its task passes: article, title, and for QA question,
+abstain_phrase and examples (few-shot: a list of {question, answer}); for summaries style; for
+the QA judge question, answers (the accepted answers) and prediction. Using a field that is not
+passed is an error, not an empty string.
 
 Template references (the `prompt` of a task in a config), tried in this order:
 1. inline: the text contains "{{" or "{%";
@@ -28,7 +30,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from harness.errors import HarnessError
 
-PROMPTS_DIR = Path(__file__).parent / "prompts"
+PROMPTS_DIR = Path(__file__).parent
 SEPARATOR = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 _ENV = SandboxedEnvironment(
