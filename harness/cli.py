@@ -230,26 +230,6 @@ def _compare(args: argparse.Namespace) -> int:
     return code
 
 
-def _agreement(args: argparse.Namespace) -> int:
-    from harness.agreement import format_result, json_result, measure
-
-    result = measure(args.files, args.format, _split_names(args.metrics), tune=args.tune)
-    print(json.dumps(json_result(result), indent=1) if args.json else format_result(result))
-    return 0
-
-
-def _add_agreement_parser(commands: argparse._SubParsersAction) -> None:
-    agreement = commands.add_parser("agreement", help="how far each summary metric agrees with people's judgments")
-    agreement.add_argument("files", type=Path, nargs="+")
-    agreement.add_argument("--format", choices=["summeval", "summac", "jsonl"], required=True,
-                           help="summeval (graded expert ratings), summac (binary labels), jsonl (generic)")
-    agreement.add_argument("--metrics", help="comma-separated metric names (default: all that apply)")
-    agreement.add_argument("--json", action="store_true", help="print the result as JSON")
-    agreement.add_argument("--tune", action="store_true",
-                           help="binary labels: choose each metric's threshold on these files (development)")
-    agreement.set_defaults(func=_agreement)
-
-
 def _split_names(value: str | None) -> list[str] | None:
     return [name.strip() for name in value.split(",") if name.strip()] if value else None
 
@@ -343,7 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_gold_parsers(commands)
     _add_run_parser(commands)
     _add_compare_parser(commands)
-    _add_agreement_parser(commands)
+    from harness.agreement._summary_cli import add_parser as add_agreement_parser
+
+    add_agreement_parser(commands)
     return parser
 
 

@@ -1,6 +1,3 @@
-"""Agreement of the harness's metrics with people's judgments (`harness agreement`)."""
-
-from harness.agreement._summary import format_result, json_result, measure
-from harness.agreement._summary_readers import FORMATS as SUMMARY_FORMATS
-
-__all__ = ["SUMMARY_FORMATS", "format_result", "json_result", "measure"]
+"""Agreement of the harness's metrics with people's judgments (`harness agreement`). Judged
+summaries: harness.agreement._summary (measure, format_result, json_result), read by
+harness.agreement._summary_readers; the command's arguments: harness.agreement._summary_cli."""

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from harness.agreement import _summary_metrics
+from harness.agreement._summary_metrics import FAITHFULNESS, THRESHOLDS, compute
 from harness.agreement._balanced import balanced_accuracy, choose_threshold
 from harness.agreement._correlation import correlate
 from harness.agreement._summary_readers import SummaryRecord, read
@@ -32,7 +32,7 @@ def measure(paths: Sequence[Path], fmt: str, metrics: Sequence[str] | None = Non
     binary labels, each thresholded metric at the threshold best on these files instead."""
     started = time.perf_counter()
     records = read(list(paths), fmt)
-    values = _summary_metrics.compute(records, metrics)
+    values = compute(records, metrics)
     graded = records[0].label is None
     result = _graded(records, values) if graded else _binary(records, values, tune)
     result["seconds"] = round(time.perf_counter() - started, 1)
@@ -59,13 +59,13 @@ def _binary(records: list[SummaryRecord], values: dict[str, list[float]], tune: 
     splits = sorted({r.split for r in records})
     labels = {s: [r.label for r in records if r.split == s] for s in splits}
     out: dict[str, Any] = {"kind": "binary", "summaries": len(records), "splits": splits, "metrics": {}}
-    names = [n for n in values if n in _summary_metrics.THRESHOLDS]
+    names = [n for n in values if n in THRESHOLDS]
     for name in names:
         column = {s: [v for v, r in zip(values[name], records) if r.split == s] for s in splits}
         if tune:
             threshold, _ = choose_threshold({s: (column[s], labels[s]) for s in splits})
         else:
-            threshold = _summary_metrics.THRESHOLDS[name]
+            threshold = THRESHOLDS[name]
         per = {s: {"balanced_accuracy": balanced_accuracy(column[s], labels[s], threshold), "n": len(column[s])}
                for s in splits}
         out["metrics"][name] = {"balanced_accuracy": _mean([p["balanced_accuracy"] for p in per.values()]),
@@ -112,7 +112,7 @@ def _graded_targets(metrics: dict[str, Any]) -> list[str]:
         return []
     goal = SPEARMAN_FACTOR * rouge["summary_spearman"]
     lines, eligible = [], []
-    for name in _summary_metrics.FAITHFULNESS:
+    for name in FAITHFULNESS:
         e = metrics.get(name, {}).get("consistency")
         if e is None:
             continue
@@ -137,7 +137,7 @@ def _format_binary(result: dict[str, Any]) -> str:
         lines.append(f"{name:<26} {e['threshold']:9.3f} "
                      + " ".join(f"{_f(e['splits'][s]['balanced_accuracy']):>12}" for s in splits)
                      + f"   {_f(e['balanced_accuracy'])}")
-    faithful = [(e["balanced_accuracy"], n) for n, e in result["metrics"].items() if n in _summary_metrics.FAITHFULNESS]
+    faithful = [(e["balanced_accuracy"], n) for n, e in result["metrics"].items() if n in FAITHFULNESS]
     if faithful and len(splits) > 1:
         best, name = max(faithful)
         lines.append(f"target: mean balanced accuracy >= {BALANCED_TARGET} over the splits: {name} {best:.4f}: "
