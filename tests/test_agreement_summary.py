@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,9 @@ from harness.agreement._summary_metrics import compute
 from harness.agreement._summary_readers import read
 from harness.cli import main
 
-SUMMEVAL = Path("/work/shared/data/summeval/summeval_1600.jsonl")
-if not SUMMEVAL.exists():
-    SUMMEVAL = Path(__file__).resolve().parents[1].parent / "shared/data/summeval/summeval_1600.jsonl"
+# ../shared/data beside the repository, or where HARNESS_SHARED_DATA points (a worktree elsewhere)
+SHARED = Path(os.environ.get("HARNESS_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared/data")
+SUMMEVAL = SHARED / "summeval/summeval_1600.jsonl"
 needs_summeval = pytest.mark.skipif(not SUMMEVAL.exists(), reason="shared SummEval data not present")
 
 
