@@ -55,10 +55,13 @@ def _gold_agreement(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    from harness.agreement import agreement_command
+    from harness.agreement import SUMMARY_FORMATS, agreement_command, summary_agreement_command
 
-    print(agreement_command(args.files, args.format, _split_names(args.metrics), args.config, args.by,
-                            args.split, args.json))
+    if args.format in SUMMARY_FORMATS:
+        print(summary_agreement_command(args.files, args.format, _split_names(args.metrics), args.tune, args.json))
+    else:
+        print(agreement_command(args.files, args.format, _split_names(args.metrics), args.config, args.by,
+                                args.split, args.json))
     return 0
 
 
@@ -335,14 +338,18 @@ def _add_compare_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_agreement_parser(commands: argparse._SubParsersAction) -> None:
-    from harness.agreement import FORMATS, GROUPS
+    from harness.agreement import FORMATS, GROUPS, SUMMARY_FORMATS
 
-    agreement = commands.add_parser("agreement", help="how far each QA metric agrees with judged answers")
+    agreement = commands.add_parser("agreement", help="how far each metric agrees with judged answers or summaries")
     agreement.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    agreement.add_argument("--format", choices=list(FORMATS), default="jsonl",
-                           help="; ".join(f"{name}: {about}" for name, (_, about) in FORMATS.items()))
-    agreement.add_argument("--metrics", help="comma-separated: exact_match, f1, correct, containment, judge "
-                                             "(default: all, the judge when --config has one)")
+    agreement.add_argument("--format", choices=[*FORMATS, *SUMMARY_FORMATS], default="jsonl",
+                           help="; ".join(f"{name}: {about}" for name, (_, about) in FORMATS.items())
+                           + "; summaries: summeval (graded expert ratings), summac (binary labels), "
+                             "summaries-jsonl (document, summary, scores or label)")
+    agreement.add_argument("--metrics", help="comma-separated metric names (QA default: exact_match, f1, correct, "
+                                             "containment, and judge when --config has one; summaries: all)")
+    agreement.add_argument("--tune", action="store_true",
+                           help="summaries with binary labels: choose each threshold on these files (development)")
     agreement.add_argument("--config", type=Path, help="take the QA options (extraction, abstain phrase, judge) "
                                                        "from this config")
     agreement.add_argument("--by", action="append", default=[], choices=GROUPS,

@@ -45,3 +45,13 @@ def gold_agreement_command(gold: Path, split: str, config: Path | None) -> str:
     from harness.gold import load_gold
 
     return format_agreement(measure_agreement(load_gold(gold), split, qa_options(config)), split)
+
+
+def summary_agreement_command(files: Sequence[Path], format: str, metrics: list[str] | None, tune: bool,
+                              as_json_output: bool) -> str:
+    """The agreement of each summary metric with graded ratings (correlations) or binary labels
+    (balanced accuracy), as text or JSON."""
+    from harness.agreement._summary import format_result, json_result, measure
+
+    result = measure(files, format, metrics, tune=tune)
+    return json.dumps(json_result(result), indent=1) if as_json_output else format_result(result)
