@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_gold_support import ARTICLE_ID, make_gold as build_gold
+from support.gold_files import ARTICLE_ID, make_gold as build_gold
 
 REPO = Path(__file__).resolve().parents[1]
 
