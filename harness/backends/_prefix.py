@@ -23,10 +23,10 @@ from harness.backends._chat import has_stop
 
 
 @dataclass
-class Row:
+class PromptRow:
     """One prompt of a group: its token ids and, once decoded, its generated tokens."""
 
-    key: Any  # whatever the caller uses to find the request again
+    request: Any  # the request the row decodes for (whatever the caller finds it again by)
     ids: list[int]
     tokens: list[int] = field(default_factory=list)
     max_new_tokens: int | None = None  # this row's own limit, within GreedyDone's
@@ -94,8 +94,8 @@ def supports_shared_prefix(model: Any) -> bool:
     return not getattr(config, "sliding_window", None)
 
 
-def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[Row], batch_size: int,
-                         done: GreedyDone, counts: TokenCounts) -> Iterator[Row]:
+def decode_shared_prefix(model: Any, prefix_len: int, rows: Sequence[PromptRow], batch_size: int,
+                         done: GreedyDone, counts: TokenCounts) -> Iterator[PromptRow]:
     """Yield each row once its greedy continuation is finished (done(tokens) is true)."""
     from harness.backends._shared_kv import shared_prefix_attention_on
 
@@ -122,8 +122,8 @@ def _prefix_keys_values(model: Any, prefix: list[int]) -> list[tuple[Any, Any]]:
     return [(layer.keys, layer.values) for layer in cache.layers]
 
 
-def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[Row],
-                  done: GreedyDone, counts: TokenCounts) -> Iterator[Row]:
+def _decode_batch(model: Any, layers: list, prefix_len: int, batch: list[PromptRow],
+                  done: GreedyDone, counts: TokenCounts) -> Iterator[PromptRow]:
     """Decode a batch of rows (sorted by prompt length) on top of the shared prefix."""
     import torch
 

@@ -15,7 +15,7 @@ from harness.backends._base import Backend, Request, Result
 from harness.backends._chat import chat_prompt, cut_at_stop, has_stop
 from harness.backends._grouping import Group, plan_groups
 from harness.backends._prefix import (
-    Row,
+    PromptRow,
     TokenCounts,
     decode_shared_prefix,
     greedy_done,
@@ -247,26 +247,26 @@ class TransformersBackend(Backend):
 
     def _generate_shared(self, group: Group, generation: Any) -> Iterator[Result]:
         """The fast path for one group; what it could not finish goes through generate()."""
-        rows = [Row(request, ids, max_new_tokens=request.token_limit(generation)) for request, ids in group.members]
-        pending = {row.key.id: row for row in rows}
+        rows = [PromptRow(request, ids, max_new_tokens=request.token_limit(generation)) for request, ids in group.members]
+        pending = {row.request.id: row for row in rows}
         longest = generation.model_copy(update={"max_new_tokens": max(row.max_new_tokens for row in rows)})
         done = greedy_done(self.tokenizer, _eos_ids(self.model), longest)
         try:
             for row in decode_shared_prefix(self.model, group.prefix_len, rows,
                                             max(1, self.config.batch_size), done, self.counts):
-                del pending[row.key.id]
+                del pending[row.request.id]
                 yield self._shared_result(row, generation)
         except (RuntimeError, ValueError, NotImplementedError, AttributeError) as exc:
             # e.g. a transformers version whose cache or attention internals differ
             LOG.warning("model %s: shared-prefix decoding failed (%s); generating those items "
                         "one batch at a time", self.config.name, _first_line(exc))
             self.fast_path = False
-            yield from self._run([(row.key, row.ids) for row in pending.values()], generation)
+            yield from self._run([(row.request, row.ids) for row in pending.values()], generation)
 
-    def _shared_result(self, row: Row, generation: Any) -> Result:
+    def _shared_result(self, row: PromptRow, generation: Any) -> Result:
         self.counts.prompt += len(row.ids)
         text = self.tokenizer.decode(row.tokens, skip_special_tokens=True)
-        return Result(row.key.id, cut_at_stop(text, generation.stop).strip(),
+        return Result(row.request.id, cut_at_stop(text, generation.stop).strip(),
                       prompt_tokens=len(row.ids), completion_tokens=len(row.tokens))
 
     def loglikelihood(self, system: str | None, prompt: str, continuations: Sequence[str],

@@ -94,7 +94,7 @@ def test_fast_path_decodes_like_generate_on_a_small_random_llama():
     what generate() gives for each prompt on its own."""
     torch = pytest.importorskip("torch")
     transformers = pytest.importorskip("transformers")
-    from harness.backends._prefix import GreedyDone, Row, TokenCounts, decode_shared_prefix
+    from harness.backends._prefix import GreedyDone, PromptRow, TokenCounts, decode_shared_prefix
 
     torch.manual_seed(0)
     config = transformers.LlamaConfig(vocab_size=300, hidden_size=64, intermediate_size=128,
@@ -102,16 +102,16 @@ def test_fast_path_decodes_like_generate_on_a_small_random_llama():
                                       num_key_value_heads=2, max_position_embeddings=512)
     model = transformers.LlamaForCausalLM(config).eval()
     prefix = torch.randint(3, 300, (60,)).tolist()
-    rows = [Row(i, prefix + torch.randint(3, 300, (n,)).tolist()) for i, n in enumerate([5, 3, 5, 8, 1, 3, 2])]
+    rows = [PromptRow(i, prefix + torch.randint(3, 300, (n,)).tolist()) for i, n in enumerate([5, 3, 5, 8, 1, 3, 2])]
     eos = set(range(3, 300, 9))  # about one token in nine ends a row
     counts = TokenCounts()
-    got = {row.key: row.tokens for row in decode_shared_prefix(model, 60, rows, 4, GreedyDone(None, eos, 12, []), counts)}
+    got = {row.request: row.tokens for row in decode_shared_prefix(model, 60, rows, 4, GreedyDone(None, eos, 12, []), counts)}
     lengths = []
     for row in rows:
         out = model.generate(torch.tensor([row.ids]), max_new_tokens=12, do_sample=False,
                              eos_token_id=sorted(eos), pad_token_id=0)
-        assert got[row.key] == out[0, len(row.ids):].tolist()
-        lengths.append(len(got[row.key]))
+        assert got[row.request] == out[0, len(row.ids):].tolist()
+        lengths.append(len(got[row.request]))
     assert len(set(lengths)) > 2  # rows did end at different steps
     assert counts.padding == 0 and counts.processed == 60 + sum(len(r.ids) - 60 for r in rows)
     assert counts.passes[0] == (1, 60, 0, 0)  # the prefix, once
@@ -181,13 +181,13 @@ def test_fast_path_matches_one_generate_per_request(smollm2, gold_requests):
 
 @pytest.mark.slow
 def test_a_group_of_one_decodes_like_generate(smollm2, gold_requests):
-    from harness.backends._prefix import Row, TokenCounts, decode_shared_prefix, greedy_done
+    from harness.backends._prefix import PromptRow, TokenCounts, decode_shared_prefix, greedy_done
 
     request = gold_requests[0][1]
     generation = GenerationOptions(max_new_tokens=16)
     ids = smollm2._prompt_ids(request)
     done = greedy_done(smollm2.tokenizer, {smollm2.tokenizer.eos_token_id}, generation)
-    [row] = decode_shared_prefix(smollm2.model, len(ids) - 1, [Row(request, ids)], 4, done,
+    [row] = decode_shared_prefix(smollm2.model, len(ids) - 1, [PromptRow(request, ids)], 4, done,
                                  TokenCounts())
     text = smollm2.tokenizer.decode(row.tokens, skip_special_tokens=True).strip()
     assert text == naive(smollm2, [request], generation)[request.id].text

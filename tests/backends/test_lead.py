@@ -67,14 +67,14 @@ def test_backend_through_the_registry_on_the_real_gold_article():
     assert backend.identity() == {"model_ref": "lead", "revision": None, "model_sha256": None}
 
 
-def test_sentences_option_sets_the_lead_length_for_every_style():
+def test_sentences_option_sets_the_lead_length_whatever_the_request_asks():
     backend = create_backend(LeadModel(name="lead-1", backend="lead", sentences=1))
-    requests = [Request(id=f"a/{style}", task="summarization", prompt="", article=ARTICLE, article_id="a",
-                        style=style) for style in ("short", "one_sentence")]
+    requests = [Request(id=f"a/{n}", task="summarization", prompt="", article=ARTICLE, article_id="a",
+                        lead_sentences=n) for n in (3, 1)]
     results = {r.id: r.text for r in backend.generate(requests, GenerationOptions())}
-    assert results == {"a/short": "Kim Jong Un arrived in Vladivostok on Wednesday.",
-                       "a/one_sentence": "Kim Jong Un arrived in Vladivostok on Wednesday."}
-    assert lead_summary(ARTICLE, "headline", 2).split("\n") == [
+    assert results == {"a/3": "Kim Jong Un arrived in Vladivostok on Wednesday.",
+                       "a/1": "Kim Jong Un arrived in Vladivostok on Wednesday."}
+    assert lead_summary(ARTICLE, 2).split("\n") == [
         "Kim Jong Un arrived in Vladivostok on Wednesday.", "He met Russian President Vladimir Putin."]
 
 
