@@ -152,10 +152,10 @@ def _document(row: Row, number: int, mapping: dict, given: set, options: ImportO
 
 
 def reference_text(reference: str, style: str) -> str:
-    """A headline on one line; other styles one sentence a line (harness.metrics.split_sentences)."""
+    """A headline on one line; other styles one sentence a line (harness.sentences.split_sentences)."""
     if style == "headline":
         return " ".join(reference.split())
-    from harness.metrics import split_sentences
+    from harness.sentences import split_sentences
 
     return "\n".join(" ".join(sentence.split()) for sentence in split_sentences(reference))
 

@@ -57,7 +57,7 @@ def test_vacuous_real_heads_fail_the_gate_as_ci_eval_compares_them(tmp_path, mon
 
     code, out = gate("full")
     assert code == 0 and "PASS: no significant regression" in out
-    expected = {"three": "lead qa: 3 of the base's 102 items", "no-qa": "task qa of model lead",
+    expected = {"three": "lead qa: 3 of the base's 97 items", "no-qa": "task qa of model lead",
                 "renamed": "model lead"}
     for head, missing in expected.items():
         code, out = gate(head)

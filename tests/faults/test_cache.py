@@ -31,7 +31,7 @@ BASES = {
 }
 GENERATION = {"generation": {"max_new_tokens": 7, "temperature": 0.5, "top_p": 0.5, "seed": 1, "stop": ["\n"]}}
 CHANGES = {
-    "lead": {},
+    "lead": {"sentences": {"sentences": 3}},
     "predictions": {"path": {"path": "other.jsonl"}},
     "openai": {"base_url": {"base_url": "http://127.0.0.1:8081/v1"}, "model": {"model": "m2"},
                "api": {"api": "completions"}},
