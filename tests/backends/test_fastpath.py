@@ -137,7 +137,8 @@ def gold_requests():
     config = load_config(str(ROOT / "configs" / "default.yaml"))
     gold = load_gold(ROOT / "gold")
     qa = task("qa").items(gold, config.tasks.qa, 6)
-    summaries = task("summarization").items(gold, config.tasks.summarization, None)
+    summaries = [i for i in task("summarization").items(gold, config.tasks.summarization, None)
+                 if i.article_id == "kim-putin-talks"]  # the three styles of one article share its prefix
     return [i.request() for i in qa], [i.request() for i in summaries]
 
 
