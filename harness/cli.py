@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness.console import show_warnings, silence_stdout
+from harness.console import show_warnings, silence_stdout, split_names
 from harness.errors import HarnessError, Terminated
 
 
@@ -58,9 +58,9 @@ def _agreement(args: argparse.Namespace) -> int:
     from harness.agreement import SUMMARY_FORMATS, agreement_command, summary_agreement_command
 
     if args.format in SUMMARY_FORMATS:
-        print(summary_agreement_command(args.files, args.format, _split_names(args.metrics), args.tune, args.json))
+        print(summary_agreement_command(args.files, args.format, split_names(args.metrics), args.tune, args.json))
     else:
-        print(agreement_command(args.files, args.format, _split_names(args.metrics), args.config, args.by,
+        print(agreement_command(args.files, args.format, split_names(args.metrics), args.config, args.by,
                                 args.split, args.json))
     return 0
 
@@ -162,7 +162,7 @@ def _run(args: argparse.Namespace) -> int:
     limit = FailureLimit() if args.max_failed is None else FailureLimit.parse(args.max_failed)
     options = RunOptions(
         output=args.output, overrides=args.set, limit=args.limit,
-        models=_split_names(args.models), tasks=_split_names(args.tasks),
+        models=split_names(args.models), tasks=split_names(args.tasks),
         resume=args.resume, use_cache=not args.no_cache, started=args.started,
     )
     progress = _Progress()
@@ -233,10 +233,6 @@ def _compare(args: argparse.Namespace) -> int:
     )
     print(text, end="")
     return code
-
-
-def _split_names(value: str | None) -> list[str] | None:
-    return [name.strip() for name in value.split(",") if name.strip()] if value else None
 
 
 def _add_gold_parsers(commands: argparse._SubParsersAction) -> None:
@@ -322,8 +318,8 @@ def _add_compare_parser(commands: argparse._SubParsersAction) -> None:
         description="Compare HEAD with BASE item by item. Exit 1 when a metric drops significantly beyond its "
                     "allowance, when the head lacks a model, task or metric of the base, or when it holds too few "
                     "of the base's items (--min-coverage); 0 otherwise; 2 on bad input.")
-    compare.add_argument("base", type=Path)
-    compare.add_argument("head", type=Path)
+    for report in ("base", "head"):
+        compare.add_argument(report, type=Path)
     compare.add_argument("--max-drop", action="append", default=[], metavar="METRIC=DELTA",
                          help="how much METRIC (or TASK.METRIC) may drop before a significant drop fails (default 0)")
     compare.add_argument("--alpha", type=float, default=0.05,

@@ -1,5 +1,5 @@
-"""What the command line does with the terminal: library warnings shown on stderr, and standard
-output pointed at the null device once its reader has gone."""
+"""What the command line does with the terminal: library warnings shown on stderr, standard
+output pointed at the null device once its reader has gone, comma-separated name lists read."""
 
 from __future__ import annotations
 
@@ -32,3 +32,8 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         print(self.format(record), file=sys.stderr)
+
+
+def split_names(value: str | None) -> list[str] | None:
+    """"a, b" -> ["a", "b"]; None or empty -> None."""
+    return [name.strip() for name in value.split(",") if name.strip()] if value else None
