@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from harness.agreement._stats import Confusion
 from harness.errors import HarnessError, shown
 from harness.run._judge import judge_given
 
@@ -50,22 +51,21 @@ class MetricAgreement:
     labelled_by: Counter = field(default_factory=Counter)  # who gave the labels compared, as the rows say
 
     @property
+    def counts(self) -> Confusion:
+        return Confusion(self.true_positive, self.false_positive, self.false_negative, self.true_negative)
+
+    @property
     def n(self) -> int:
-        return self.true_positive + self.false_positive + self.false_negative + self.true_negative
+        return self.counts.n
 
     @property
     def agreement(self) -> float | None:
-        return (self.true_positive + self.true_negative) / self.n if self.n else None
+        return self.counts.agreement
 
     @property
     def kappa(self) -> float | None:
-        """Cohen's kappa: agreement beyond what the two label rates give by chance."""
-        if not self.n:
-            return None
-        metric_yes = (self.true_positive + self.false_positive) / self.n
-        human_yes = (self.true_positive + self.false_negative) / self.n
-        chance = metric_yes * human_yes + (1 - metric_yes) * (1 - human_yes)
-        return 1.0 if chance == 1 else (self.agreement - chance) / (1 - chance)
+        """Cohen's kappa (harness.agreement._stats.Confusion)."""
+        return self.counts.kappa
 
     def add(self, judged: Any, verdict: bool, rule: str) -> None:
         self.labelled_by[getattr(judged, "labelled_by", None) or NOT_RECORDED] += 1
