@@ -33,7 +33,9 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
 13-16. in a sentence of the answer: the accepted answer in other word forms; its letters where
     spaces were lost; the year of a full date; most of its content words together with its
     head word (harness.metrics._correct_prose): correct;
-17. otherwise wrong.
+17. in a sentence of the answer, the accepted answer's words or their spelling variants and
+    endings ("Montezuma II" for "Moctezuma II"; _correct_prose.word_variants): correct;
+18. otherwise wrong.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from collections.abc import Sequence
 
 from harness.metrics._answer_forms import Form, answer_form
 from harness.metrics._correct_prose import NEGATIONS, SENTENCE_WORDS, find as _find, glued_contains, negated as _negated, \
-    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, stem_contains, year_of_date, content as _content, stem as _stem
+    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, stem_contains, word_variants, \
+    year_of_date, content as _content, stem as _stem
 from harness.metrics._numbers import is_year, number_value, numbers_in
 from harness.tasks import Verdict
 from harness.text import STOP_WORDS
@@ -134,7 +137,8 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
             return Verdict(True, f"has most content words of '{reference}'")
     for rule in (lambda r, g: stem_contains(answer, r, g), lambda r, g: glued_contains(answer, form, r, g),
                  lambda r, g: year_of_date(answer, r, g),
-                 lambda r, g: sentence_recall(answer, r, g, _content(asked.tokens))):
+                 lambda r, g: sentence_recall(answer, r, g, _content(asked.tokens)),
+                 lambda r, g: word_variants(answer, r, g, set(asked.tokens))):
         for reference, gold in forms.items():
             found = rule(reference, gold)
             if found is not None:
@@ -163,14 +167,6 @@ def _contained(answer: str, form: Form, reference: str, gold: Form, forms: dict[
     if len(form.tokens) <= SHORT_LIST and "and" in rest and "and" not in gold.tokens:
         return Verdict(False, f"names another candidate beside '{reference}'")
     return Verdict(True, f"contains '{reference}'{place}")
-
-
-
-
-
-
-
-
 
 
 def _other_side_accepted(form: Form, where: int, gold: Form, forms: dict[str, Form]) -> bool:

@@ -141,9 +141,7 @@ def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) ->
     needed = {t for t in gold.tokens if t[:1].isdigit() or t in _MONTHS}
     if len(wanted) < 2:
         return None
-    cut = next((i for i, t in enumerate(gold.tokens) if i and t in _MODIFIER_START), len(gold.tokens))
-    nouns = [stem(t) for t in gold.tokens[:cut] if t not in STOP_WORDS or t in NEGATIONS]
-    head = set(nouns[-1:]) & wanted  # "foundation" of "the foundation of North Korea", "researcher" of "a South Korean researcher"
+    head = {stem(t) for t in _head(gold)} & wanted
     for sentence in sentences(answer)[:RECALL_SENTENCES]:
         tokens = answer_form(sentence).tokens
         if len(tokens) > SENTENCE_WORDS or not needed <= set(tokens):
@@ -157,6 +155,14 @@ def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) ->
         if held >= 2 and held >= (RECALL if len(wanted) <= 3 else RECALL_LONG) * len(wanted):
             return f"has {held} of {len(wanted)} content words of '{reference}' together in a sentence"
     return None
+
+
+def _head(gold: Form) -> list[str]:
+    """The head word of an accepted answer, the last before a modifier such as "of ..."
+    ("foundation" of "the foundation of North Korea", "researcher" of "a South Korean
+    researcher"), as a list of at most one word."""
+    cut = next((i for i, t in enumerate(gold.tokens) if i and t in _MODIFIER_START), len(gold.tokens))
+    return [t for t in gold.tokens[:cut] if t not in STOP_WORDS or t in NEGATIONS][-1:]
 
 
 def year_of_date(answer: str, reference: str, gold: Form) -> str | None:
@@ -189,3 +195,62 @@ def stem_contains(answer: str, reference: str, gold: Form) -> str | None:
                 and not negated(sentence, gold):
             return f"contains '{reference}' in other word forms"
     return None
+
+
+VARIANT_SIMILARITY = 0.8  # difflib ratio of two words of VARIANT_LETTERS+ letters read as one spelled two ways
+VARIANT_LETTERS = 5
+VARIANT_WINDOW = 1  # all but one of the words stand within the accepted answer's length and this many more
+VARIANT_SPREAD = 2  # every one of the words stands within the accepted answer's length and VARIANT_WINDOW + this many more
+VARIANT_ENDING = 2  # letters one word may add to another as an ending ("Russia" / "Russian")
+
+
+def word_variants(answer: str, reference: str, gold: Form, asked: set[str]) -> str | None:
+    """A sentence of the answer (of at most SENTENCE_WORDS words) holds, within the accepted
+    answer's length and VARIANT_WINDOW more words, every content word of an accepted answer besides the
+    question's (all but one, of three or more, or of two in an answer without names or numbers:
+    "Christmas time" for "the holiday season") as itself or a variant of it: the same first
+    letter and a similarity of VARIANT_SIMILARITY ("Montezuma" / "Moctezuma"), or an ending of
+    at most VARIANT_ENDING letters ("Russia" / "Russian"), both words VARIANT_LETTERS+ letters
+    long. Of three or more, the head word (`_head`) is among them. A word with a
+    digit is only itself; the negations must be the same."""
+    wanted = [t for t in dict.fromkeys(gold.tokens) if t not in STOP_WORDS and t not in asked]
+    if not wanted:
+        return None
+    common = not any(word[:1].isupper() or word[:1].isdigit() for word in reference.split())
+    needed = len(wanted) - 1 if len(wanted) >= 3 or (len(wanted) == 2 and common) else len(wanted)
+    head = set(_head(gold)) & set(wanted) if len(wanted) >= 3 else set()
+    width = len(gold.tokens) + VARIANT_WINDOW
+    for sentence in sentences(answer):
+        tokens = answer_form(sentence).tokens
+        if len(sentence.split()) > SENTENCE_WORDS or {t for t in wanted if t in NEGATIONS} != set(tokens) & NEGATIONS:
+            continue
+        if any(len(_held(tokens[start:start + width + VARIANT_SPREAD], wanted)) == len(wanted)
+               for start in range(max(1, len(tokens) - width - VARIANT_SPREAD + 1))):
+            return f"has the content words of '{reference}' (or their variants) close together"
+        held = max((found for found in (_held(tokens[start:start + width], wanted)
+                                        for start in range(max(1, len(tokens) - width + 1)))
+                    if head <= found), key=len, default=set())
+        if len(held) >= needed:
+            return f"has {len(held)} of {len(wanted)} content words of '{reference}' (or their variants) together"
+    return None
+
+
+def _held(tokens: Sequence[str], wanted: Sequence[str]) -> set[str]:
+    return {word for word in wanted if any(_variant(said, word) for said in tokens)}
+
+
+def _variant(said: str, word: str) -> bool:
+    if said == word:
+        return True
+    if any(c.isdigit() for c in said + word) or min(len(said), len(word)) < VARIANT_LETTERS:
+        return False
+    if (said.startswith(word) or word.startswith(said)) and abs(len(said) - len(word)) <= VARIANT_ENDING:
+        return True
+    return said[0] == word[0] and _similarity(said, word) >= VARIANT_SIMILARITY
+
+
+@functools.lru_cache(maxsize=65536)
+def _similarity(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b).ratio()

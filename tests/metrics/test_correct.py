@@ -155,3 +155,26 @@ def test_content_words_must_stand_together_and_most_of_them_may_do():
     assert not verdict(scattered, ["the foundation of North Korea"], "How far back do relations go?").correct
     assert verdict("a desire to notch a win", ["a strong desire to notch a win"], "What does Kim have?").correct
     assert not verdict("a win", ["a strong desire to notch a win"], "What does Kim have?").correct
+
+
+@pytest.mark.parametrize(("raw", "gold", "question"), [
+    ("The Aztec ruler when the Spanish arrived was Montezuma II.", "Moctezuma II", "Who was the Aztec ruler?"),
+    ("The Central Powers defeated the Russian Empire on the Eastern Front.", "Russia", "Whom did they defeat?"),
+    ("It usually airs around the holidays in the United States.", "the holiday season", "When does it air?"),
+])
+def test_a_sentence_with_the_accepted_words_or_their_variants_is_correct(raw, gold, question):
+    found = verdict(raw, [gold], question)
+    assert found.correct, found.rule
+    assert "variants" in found.rule
+
+
+@pytest.mark.parametrize(("raw", "gold", "question"), [
+    ("The age of new media began in the 1990s.", "the 1980s", "When did it begin?"),  # digits are only themselves
+    ("It never airs around the holidays.", "the holiday season", "When does it air?"),  # a negation
+    ("Relations go back to the founding of the Kim family's rule.", "the foundation of North Korea",
+     "How far back do relations go?"),  # a name lacks a word
+    ("Germany is part of Europe.", "the Gupta Empire", "Which dynasty?"),  # too short for a variant
+])
+def test_variants_do_not_stretch_to_other_numbers_negations_or_names(raw, gold, question):
+    found = verdict(raw, [gold], question)
+    assert not found.correct, found.rule
