@@ -33,8 +33,9 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
 13-16. in a sentence of the answer: the accepted answer in other word forms; its letters where
     spaces were lost; the year of a full date; most of its content words together with its
     head word (harness.metrics._correct_prose): correct;
-17. in a sentence of the answer, the accepted answer's words or their spelling variants and
-    endings ("Montezuma II" for "Moctezuma II"; _correct_prose.word_variants): correct;
+17. in a sentence of the answer, close together, the accepted answer's content words (all, or
+    all but one) or their spelling variants and endings ("Montezuma II" for "Moctezuma II";
+    _correct_prose.word_variants): correct;
 18. otherwise wrong.
 """
 

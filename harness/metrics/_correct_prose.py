@@ -199,20 +199,19 @@ def stem_contains(answer: str, reference: str, gold: Form) -> str | None:
 
 VARIANT_SIMILARITY = 0.8  # difflib ratio of two words of VARIANT_LETTERS+ letters read as one spelled two ways
 VARIANT_LETTERS = 5
-VARIANT_WINDOW = 1  # all but one of the words stand within the accepted answer's length and this many more
-VARIANT_SPREAD = 2  # every one of the words stands within the accepted answer's length and VARIANT_WINDOW + this many more
 VARIANT_ENDING = 2  # letters one word may add to another as an ending ("Russia" / "Russian")
+VARIANT_WINDOW = 1  # all but one of the words stand within the accepted answer's length and this many more
+VARIANT_SPREAD = 2  # every one of the words stands within the accepted answer's length, VARIANT_WINDOW and this many more
 
 
 def word_variants(answer: str, reference: str, gold: Form, asked: set[str]) -> str | None:
-    """A sentence of the answer (of at most SENTENCE_WORDS words) holds, within the accepted
-    answer's length and VARIANT_WINDOW more words, every content word of an accepted answer besides the
-    question's (all but one, of three or more, or of two in an answer without names or numbers:
-    "Christmas time" for "the holiday season") as itself or a variant of it: the same first
-    letter and a similarity of VARIANT_SIMILARITY ("Montezuma" / "Moctezuma"), or an ending of
-    at most VARIANT_ENDING letters ("Russia" / "Russian"), both words VARIANT_LETTERS+ letters
-    long. Of three or more, the head word (`_head`) is among them. A word with a
-    digit is only itself; the negations must be the same."""
+    """A sentence of the answer (of at most SENTENCE_WORDS words) holds the content words of an
+    accepted answer besides the question's, each as itself or a variant (`_variant`), and the
+    negations among those words and no others (so a sentence with "not" or "no", which are stop
+    words, never passes): every one of them within the accepted answer's length and VARIANT_WINDOW +
+    VARIANT_SPREAD more words, or all but one (of three or more, the head word `_head` among
+    them; of two, when the accepted answer has no capitalized word or digit: "holidays" for
+    "the holiday season") within its length and VARIANT_WINDOW more."""
     wanted = [t for t in dict.fromkeys(gold.tokens) if t not in STOP_WORDS and t not in asked]
     if not wanted:
         return None
@@ -222,24 +221,33 @@ def word_variants(answer: str, reference: str, gold: Form, asked: set[str]) -> s
     width = len(gold.tokens) + VARIANT_WINDOW
     for sentence in sentences(answer):
         tokens = answer_form(sentence).tokens
-        if len(sentence.split()) > SENTENCE_WORDS or {t for t in wanted if t in NEGATIONS} != set(tokens) & NEGATIONS:
+        if len(sentence.split()) > SENTENCE_WORDS or set(wanted) & NEGATIONS != set(tokens) & NEGATIONS:
             continue
-        if any(len(_held(tokens[start:start + width + VARIANT_SPREAD], wanted)) == len(wanted)
-               for start in range(max(1, len(tokens) - width - VARIANT_SPREAD + 1))):
+        places = {word: [i for i, said in enumerate(tokens) if _variant(said, word)] for word in wanted}
+        if len(_together(places, width + VARIANT_SPREAD)) == len(wanted):
             return f"has the content words of '{reference}' (or their variants) close together"
-        held = max((found for found in (_held(tokens[start:start + width], wanted)
-                                        for start in range(max(1, len(tokens) - width + 1)))
-                    if head <= found), key=len, default=set())
+        held = _together(places, width, head)
         if len(held) >= needed:
             return f"has {len(held)} of {len(wanted)} content words of '{reference}' (or their variants) together"
     return None
 
 
-def _held(tokens: Sequence[str], wanted: Sequence[str]) -> set[str]:
-    return {word for word in wanted if any(_variant(said, word) for said in tokens)}
+def _together(places: dict[str, list[int]], width: int, head: set[str] = frozenset()) -> set[str]:
+    """The most words of `places` (word -> its positions in the sentence) that one run of `width`
+    tokens holds, among runs that hold every word of `head`."""
+    best: set[str] = set()
+    for start in sorted({i for found in places.values() for i in found}):
+        held = {word for word, found in places.items() if any(start <= i < start + width for i in found)}
+        if head <= held and len(held) > len(best):
+            best = held
+    return best
 
 
 def _variant(said: str, word: str) -> bool:
+    """The same word, or one spelled another way: the same first letter and a similarity of
+    VARIANT_SIMILARITY ("Montezuma" / "Moctezuma"), or an ending of at most VARIANT_ENDING letters
+    ("Russia" / "Russian"), both words VARIANT_LETTERS+ letters long; a word with a digit is only
+    itself."""
     if said == word:
         return True
     if any(c.isdigit() for c in said + word) or min(len(said), len(word)) < VARIANT_LETTERS:
