@@ -86,6 +86,15 @@ _STOPS = frozenset(",;:!?()")  # punctuation kept only until titles are dropped 
 _GLUED_CASE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\d)(?!\d*(?:st|nd|rd|th|s)\b)")
 _CITATION = re.compile(r"(?:(?<=[a-z]{2})|(?<=[)\]\u201d\"]))\d{1,2}(?=[\s.,;:!?)\]]|$)")
 _GLUED_DIGITS = re.compile(r"(?<=\d)(?=[a-z]{3,}\b)(?<!\bfold)")
+_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December"
+                "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
+_CITATION_END = r"(?=[.,;:!?)\]]|\s*$|\s+[A-Z(])"  # where a footnote mark stands: the end of a sentence
+# A citation mark glued to a year: after a month ("October 24, 20171", "January 20071") or after
+# letters where a space was lost ("in19791"); the year of a date has four digits.
+_CITED_DATE = re.compile(rf"(\b(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?)((?:1\d|20)\d\d)\d{{1,2}}{_CITATION_END}")
+_CITED_GLUED_YEAR = re.compile(rf"(?<=[a-z]{{2}})((?:1\d|20)\d\d)\d{{1,2}}{_CITATION_END}")
+# A citation mark glued to a number written in groups of three: "$75,0001" is "$75,000".
+_CITED_GROUPS = re.compile(rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+)\d{{1,2}}{_CITATION_END}(?!\.\d|,\d)")
 _UNIT = re.compile("|".join(rf"(?<!\w){re.escape(u)}(?!\w)" for u in sorted(UNIT_SPELLINGS, key=len, reverse=True)))
 _QUALIFIER = re.compile(r"\b(" + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True)) + r")\b")
 
@@ -107,7 +116,10 @@ def unglued(text: str) -> str:
     """Text with glued words apart and citation marks gone ("byWilliam Wyler1" -> "by William
     Wyler", "in2013after" -> "in 2013 after", "(1994)1" -> "(1994)")."""
     text = _CITATION.sub("", text)
+    text = _CITED_GLUED_YEAR.sub(r" \1", text)
     text = _GLUED_CASE.sub(" ", text)
+    text = _CITED_DATE.sub(r"\1\2", text)
+    text = _CITED_GROUPS.sub(r"\1", text)
     return _GLUED_DIGITS.sub(" ", text)
 
 

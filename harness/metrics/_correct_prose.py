@@ -8,7 +8,8 @@ import functools
 import re
 from collections.abc import Sequence
 
-from harness.metrics._answer_forms import Form, answer_form
+from harness.metrics._answer_forms import TITLES, Form, answer_form
+from harness.metrics._given_names import other_forms
 from harness.text import STOP_WORDS
 
 SENTENCE_WORDS = 60  # a sentence this long or shorter is one statement around its answer
@@ -16,7 +17,7 @@ NEGATIONS = frozenset({"not", "no", "never", "nor", "neither", "without", "none"
 NEGATION_REACH = 2  # a negation this many words before an accepted answer negates it
 GLUE_WORDS = frozenset("for in on at by from with and the was is who which that as of to sang sings wrote won "
                        "played became".split())  # run into a name by lost spaces: "Luke Bryansang"
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])|\n+")
 WINDOW_EXTRA = 1  # the words of rule sentence_recall stand within the accepted answer's length and this many more
 RECALL_SENTENCES = 4  # the first sentences of the answer rule sentence_recall reads
 RECALL_LONG = 0.5  # the share for an accepted answer of four or more content words
@@ -35,26 +36,37 @@ def _no_suffix(words: list[str]) -> list[str]:
 
 def short_name(answer: str, reference: str, gold: Form) -> str | None:
     """A name of three or more capitalized words given by its first and last ("Shirley Jones" for
-    "Shirley Mae Jones"), or the name that ends an accepted answer after lower-case words ("George
-    Huntington" for "the physician George Huntington"), stated in a sentence of the answer."""
+    "Shirley Mae Jones"); a name of two or more with a familiar form of its given name ("Kate
+    Walsh" for "Kathleen Erin Walsh"); or the name that ends an accepted answer after lower-case
+    words or a title ("George Huntington" for "the physician George Huntington", "John F.
+    Kennedy" for "U.S. President John F. Kennedy"); stated in a sentence of the answer."""
+    said = [s for s in sentences(answer) if len(s.split()) <= SENTENCE_WORDS]
+    for short in _short_forms(reference):
+        short_form = Form(tuple(short), gold.qualifiers)
+        if any(find(answer_form(s).tokens, short) is not None and not negated(s, short_form) for s in said):
+            return f"names '{' '.join(short)}' of '{reference}'"
+    return None
+
+
+def _short_forms(reference: str) -> list[tuple[str, ...]]:
+    """The short forms of an accepted name that short_name looks for (none if it is no name)."""
     words = _no_suffix(reference.split())
     gold = answer_form(" ".join(words))
     capitalized = [w[:1].isupper() for w in words]
-    short = None
-    if len(gold.tokens) >= 3 and all(capitalized) and len(words) == len(gold.tokens):
-        short = (gold.tokens[0], gold.tokens[-1])
-    elif len(words) >= 3 and capitalized[-2:] == [True, True] and not capitalized[0]:
-        run = next(i for i in range(len(words) - 1, -1, -1) if not capitalized[i]) + 1
+    titles = [i for i, w in enumerate(words[:-2]) if w.lower().strip(".,") in TITLES]
+    if len(words) >= 3 and capitalized[-2:] == [True, True] and (titles or not capitalized[0]):
+        run = next((i for i in range(len(words) - 1, -1, -1) if not capitalized[i]), -1) + 1
+        if titles and titles[-1] + 1 > run:  # "U.S. President John F. Kennedy": the name after the last title
+            run = titles[-1] + 1
+        elif words[run - 1].lower() in STOP_WORDS:  # "the foundation of X" does not describe X
+            return []
         name = answer_form(" ".join(words[run:])).tokens
-        describes = words[run - 1].lower() not in STOP_WORDS  # "the physician X", not "the foundation of X"
-        short = name if len(name) >= 2 and describes else None
-    if short is None:
-        return None
-    short_form = Form(tuple(short), gold.qualifiers)
-    if not any(find(answer_form(s).tokens, short) is not None and not negated(s, short_form)
-               for s in sentences(answer) if len(s.split()) <= SENTENCE_WORDS):
-        return None
-    return f"names '{' '.join(short)}' of '{reference}'"
+        return [name] if len(name) >= 2 else []
+    if all(capitalized) and len(words) == len(gold.tokens) and len(gold.tokens) >= 2:
+        first, last = gold.tokens[0], gold.tokens[-1]
+        shorts = [(first, last)] if len(gold.tokens) >= 3 else []
+        return shorts + [(other, last) for other in other_forms(first)]
+    return []
 
 
 def sentences(answer: str) -> list[str]:

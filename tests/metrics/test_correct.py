@@ -178,3 +178,45 @@ def test_a_sentence_with_the_accepted_words_or_their_variants_is_correct(raw, go
 def test_variants_do_not_stretch_to_other_numbers_negations_or_names(raw, gold, question):
     found = verdict(raw, [gold], question)
     assert not found.correct, found.rule
+
+
+@pytest.mark.parametrize(("raw", "gold"), [
+    ("The tour started on April 1, 20161. The tour featured Slash.", "April 1, 2016"),
+    ("It was released onMarch 24th, 20171. It is on Netflix.", "March 24, 2017"),
+    ("It was adopted by the General Assembly in November 19891", "November 1989"),
+    ("The ban came into effect in19971. The same applies to schools.", "1997"),
+    ("The minimum amount is$75,0001. For a review it is lower.", "$75,000"),
+])
+def test_a_citation_mark_glued_to_a_year_or_a_grouped_number_is_dropped(raw, gold):
+    found = verdict(raw, [gold])
+    assert found.correct, found.rule
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("in 20000 BC", "20000 bc"),  # no month, no lost space: a number, not a year with a mark
+    ("May 12345 people came", "may 12345 people came"),  # not where a footnote mark stands
+    ("October 24, 2017", "october 24 2017"),
+    ("It cost 1,000,000.", "it cost 1000000"),
+])
+def test_numbers_that_carry_no_citation_mark_keep_their_digits(text, form):
+    assert answer_form(text).text == form
+
+
+@pytest.mark.parametrize(("raw", "gold", "correct"), [
+    ("Kate Walsh played Addison Shepherd.", "Kathleen Erin Walsh", True),
+    ("The monkey was played by Pat Walshe.", "Patrick Walshe", True),
+    ("Johnny Crawford", "John Ernest Crawford", True),
+    ("Kathleen Walsh", "Kate Walsh", True),  # the other way round
+    ("Kate Winslet played her.", "Kathleen Erin Walsh", False),  # the family name differs
+    ("Tom Walsh played her.", "Kathleen Erin Walsh", False),  # no familiar form of Kathleen
+    ("It was not Kate Walsh.", "Kathleen Erin Walsh", False),  # negated
+])
+def test_a_familiar_form_of_the_given_name_names_the_person(raw, gold, correct):
+    found = verdict(raw, [gold], "Who played her?")
+    assert found.correct is correct, found.rule
+
+
+def test_the_name_after_a_title_of_an_accepted_answer_names_the_person():
+    found = verdict("John F. Kennedy", ["U.S. President John F. Kennedy"], "Who spoke the words?")
+    assert found.correct and found.rule == "names 'john f kennedy' of 'U.S. President John F. Kennedy'", found
+    assert not verdict("Robert F. Kennedy", ["U.S. President John F. Kennedy"], "Who spoke the words?").correct
