@@ -26,6 +26,7 @@ _MODIFIER_START = frozenset("of for in from with to on at by".split())
 _SUFFIXES = frozenset("jr sr ii iii iv v".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _LOST_SPACES = re.compile(r"[a-z]{2}[A-Z][a-z]|[a-z]{2}\d{1,2}(?:[\s.,;]|$)")
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _CLAUSE_END = re.compile(r",(?!\d)|[;:!?()]|\.(?:\s|$)")
 
 
@@ -223,13 +224,15 @@ def word_variants(answer: str, reference: str, gold: Form, asked: set[str]) -> s
     words, never passes): every one of them within the accepted answer's length and VARIANT_WINDOW +
     VARIANT_SPREAD more words, or all but one (of three or more, the head word `_head` among
     them; of two, when the accepted answer has no capitalized word or digit: "holidays" for
-    "the holiday season") within its length and VARIANT_WINDOW more."""
+    "the holiday season") within its length and VARIANT_WINDOW more, every number and month of it
+    among them."""
     wanted = [t for t in dict.fromkeys(gold.tokens) if t not in STOP_WORDS and t not in asked]
     if not wanted:
         return None
     common = not any(word[:1].isupper() or word[:1].isdigit() for word in reference.split())
     needed = len(wanted) - 1 if len(wanted) >= 3 or (len(wanted) == 2 and common) else len(wanted)
     head = set(_head(gold)) & set(wanted) if len(wanted) >= 3 else set()
+    head |= {word for word in wanted if word in _MONTHS or any(c.isdigit() for c in word)}  # "November 16" is not "November 8"
     width = len(gold.tokens) + VARIANT_WINDOW
     for sentence in sentences(answer):
         tokens = answer_form(sentence).tokens
@@ -259,10 +262,12 @@ def _variant(said: str, word: str) -> bool:
     """The same word, or one spelled another way: the same first letter and a similarity of
     VARIANT_SIMILARITY ("Montezuma" / "Moctezuma"), or an ending of at most VARIANT_ENDING letters
     ("Russia" / "Russian"), both words VARIANT_LETTERS+ letters long; a word with a digit is only
-    itself."""
+    itself, or the ordinal of the same number ("4th" / "4")."""
     if said == word:
         return True
-    if any(c.isdigit() for c in said + word) or min(len(said), len(word)) < VARIANT_LETTERS:
+    if any(c.isdigit() for c in said + word):
+        return _ORDINAL.sub("", said) == _ORDINAL.sub("", word)  # "Season 4" for "the fourth season"
+    if min(len(said), len(word)) < VARIANT_LETTERS:
         return False
     if (said.startswith(word) or word.startswith(said)) and abs(len(said) - len(word)) <= VARIANT_ENDING:
         return True

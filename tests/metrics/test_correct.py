@@ -220,3 +220,28 @@ def test_the_name_after_a_title_of_an_accepted_answer_names_the_person():
     found = verdict("John F. Kennedy", ["U.S. President John F. Kennedy"], "Who spoke the words?")
     assert found.correct and found.rule == "names 'john f kennedy' of 'U.S. President John F. Kennedy'", found
     assert not verdict("Robert F. Kennedy", ["U.S. President John F. Kennedy"], "Who spoke the words?").correct
+
+
+@pytest.mark.parametrize(("raw", "gold", "correct"), [
+    ("It was released on November 16, 1968.", "November 8, 1968", False),  # another day of the month
+    ("His salary was $2.3 million.", "$84.3 million", False),  # another amount
+    ("It happened at the end of Season 4.", "the fourth season", True),  # the ordinal of the same number
+    ("It is celebrated on March 15th every year.", "15 March every year", True),
+    ("It happened in the final episode of Season 3.", "the fourth season", False),
+])
+def test_variants_hold_every_number_and_month_of_the_accepted_answer(raw, gold, correct):
+    found = verdict(raw, [gold], "When?")
+    assert found.correct is correct, found.rule
+
+
+@pytest.mark.parametrize(("raw", "answer"), [
+    ("combine\n\nThe fastest time at the NFL Combine is 4.22 seconds, by John Ross.",
+     "The fastest time at the NFL Combine is 4.22 seconds, by John Ross"),
+    ("of allegiance\n\nThe words were added in 1954.", "The words were added in 1954"),
+    ("Paris\n\nParis is the capital.", "Paris"),  # a capitalized first line is the answer
+    ("paris\nThe capital.", "paris"),  # no empty line between them
+    ("a lower case first line of many words\n\nThe answer.", "a lower case first line of many words"),
+    ("beijing.\n\nBeijing it is.", "beijing"),  # a sentence end: an answer, not a fragment
+])
+def test_a_completion_models_fragment_of_the_question_is_skipped(raw, answer):
+    assert extract_answer(raw) == answer
