@@ -15,7 +15,8 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
    "over", is not considered)
 6. a list of guesses (_guess_list): wrong;
 7. every accepted answer holds a number of a kind the answer gives, and none of them is given,
-   or the same number comes in another unit ("19 months" for "19 years"): wrong;
+   or the same number comes in another unit ("19 months" for "19 years"), or the answer's dates
+   of an accepted date's year all differ from it ("July 10, 1979" for "21 July 1979"): wrong;
 8. the answer holds an accepted answer as a whole phrase:
    - a negation at most NEGATION_REACH words before it in its clause: wrong, negates;
    - with "or"/"either" within three words of it in an answer of at most HEDGE_WORDS words,
@@ -23,7 +24,8 @@ Answers and accepted answers are compared in canonical form (harness.metrics._an
    - short (at most SHORT_LIST words) and joined by "and" to something the accepted answer
      does not hold ("China and Japan" for "China"): wrong, another candidate;
    - otherwise, in an answer of at most SENTENCE_WORDS words or in one of its sentences: correct;
-9. the short form of an accepted name in a sentence ("Shirley Jones" for "Shirley Mae Jones"): correct;
+9. the short form of an accepted name in a sentence ("Shirley Jones" for "Shirley Mae Jones",
+   "Kate Walsh" for "Kathleen Erin Walsh", "John F. Kennedy" for "U.S. President John F. Kennedy"): correct;
 10. a title and part of an accepted name ("President Xi" for "Xi Jinping"): correct;
 11. every content word of an accepted answer (stemmed; negations count) within a run of the
     answer a few words longer than that answer, and besides the question's own words at most
@@ -44,7 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from harness.metrics._answer_forms import Form, answer_form
+from harness.metrics._answer_forms import MONTHS, Form, answer_form
 from harness.metrics._correct_prose import NEGATIONS, SENTENCE_WORDS, find as _find, glued_contains, negated as _negated, \
     sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, stem_contains, word_variants, \
     year_of_date, content as _content, stem as _stem
@@ -64,6 +66,7 @@ UNITS = frozenset(
 )
 _PLACE = re.compile(r"^([A-Z][^,()]*), ([A-Z][^,()]*)$")  # "Munich, Bavaria"
 _PARENTHESIS = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
+MONTH_NAMES = frozenset(MONTHS.values()) | {"may"}
 _LIST_SEPARATOR = re.compile(r"[,;/]|\band\b|\bor\b", re.IGNORECASE)  # no \s* around it: linear in spaces
 
 
@@ -112,7 +115,7 @@ def _beyond_equal(answer: str, form: Form, forms: dict[str, Form], question: str
     if _guess_list(answer, forms):
         return Verdict(False, "lists several guesses")
     asked = answer_form(question)
-    number = _number_mismatch(form, forms, asked)
+    number = _number_mismatch(form, forms, asked) or _date_mismatch(form, forms, asked)
     if number:
         return Verdict(False, number)
     for reference, gold in forms.items():
@@ -256,6 +259,40 @@ def _number_mismatch(form: Form, forms: dict[str, Form], asked: Form) -> str | N
             expected = sorted(u for n, u in gold_units if n == number)
             return f"gives {number} {unit} where the article says {number} {expected[0]}"
     return None
+
+
+def _date_mismatch(form: Form, forms: dict[str, Form], asked: Form) -> str | None:
+    """Why the answer's dates are not the gold's, or None: an accepted answer is a date of a year
+    (a month and the year, with or without the day), the answer gives dates of that year, and none
+    of them agrees with an accepted one (the same month, and the same day where both give one):
+    "July 10, 1979" for "21 July 1979", even when "1979" is accepted too."""
+    wanted = {date for gold in forms.values() for date in _dates(gold.tokens) if date[2]}
+    said = [date for date in _dates(form.tokens) if date[2] in {year for _, _, year in wanted}
+            and date[0] not in asked.tokens]
+    if not said or any(_same_date(a, b) for a in said for b in wanted):
+        return None
+    return f"gives {_written(said[0])} where the article says {', '.join(sorted(map(_written, wanted)))}"
+
+
+def _dates(tokens: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
+    """(month, day or None, year or None) for each month the tokens name: its day the number of
+    1-31 beside it, its year a four-digit number at most two tokens after it."""
+    out = []
+    for index, token in enumerate(tokens):
+        if token in MONTH_NAMES:
+            beside = [tokens[i].rstrip("stndrh") for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
+            days = [d for d in beside if d.isdigit() and 1 <= int(d) <= 31 and len(d) <= 2]
+            years = [y for y in tokens[index + 1:index + 3] if len(y) == 4 and y.isdigit()]
+            out.append((token, days[0] if days else None, years[0] if years else None))
+    return out
+
+
+def _same_date(a: tuple, b: tuple) -> bool:
+    return a[0] == b[0] and a[2] == b[2] and (a[1] is None or b[1] is None or a[1] == b[1])
+
+
+def _written(date: tuple) -> str:
+    return " ".join(part for part in date if part)
 
 
 def _units(tokens: Sequence[str]) -> dict[str, str]:

@@ -245,3 +245,16 @@ def test_variants_hold_every_number_and_month_of_the_accepted_answer(raw, gold, 
 ])
 def test_a_completion_models_fragment_of_the_question_is_skipped(raw, answer):
     assert extract_answer(raw) == answer
+
+
+@pytest.mark.parametrize(("raw", "gold", "correct"), [
+    ("It was released on July 10, 1979.", ["1979", "21 July 1979"], False),  # the right year, another day
+    ("It was released on July 21st, 1979.", ["1979", "21 July 1979"], True),
+    ("It was released in July 1979.", ["1979", "21 July 1979"], True),  # no day: the month agrees
+    ("It joined on 5 September 2016.", ["April 2016", "2016"], False),  # another month of that year
+    ("It came out on April 20, 2018.", ["2018", "March 12, 2013"], True),  # the date of another accepted year
+    ("It may 2018 be out.", ["2018", "March 12, 2013"], True),  # "may" here names no month of 2013
+])
+def test_a_date_of_the_accepted_year_must_agree_with_the_accepted_date(raw, gold, correct):
+    found = verdict(raw, gold, "When was it released?")
+    assert found.correct is correct, found.rule
