@@ -1,7 +1,10 @@
 """Scoring answers with metrics: each configured metric scores every answer (its batch form
 when it has one), and each result is checked before it is kept: a finite number, a Verdict (its
-value, and the rule that decided it), or the metric's declared parts. A metric that raises, or
-gives something else, is one HarnessError naming the metric, its distribution and the item.
+value, and the rule that decided it), the metric's declared parts, None (the metric does not
+apply to the item) or a NoScore (it could not score it: a failure of the metric on the item,
+with its rule); the last two leave the item without a number for that metric. A metric that
+raises, or gives something else, is one HarnessError naming the metric, its distribution and
+the item.
 The run (harness.run) and agreement with judged answers (harness.agreement) score this way.
 """
 
@@ -12,15 +15,15 @@ from typing import Any
 
 from harness import plugins
 from harness.errors import HarnessError, shown
-from harness.tasks import EvalItem, Metric, Verdict
+from harness.tasks import EvalItem, Metric, NoScore, Verdict
 
 
 class ItemScores:
     """One item's results as the metrics gave them, and the number each one averages."""
 
     def __init__(self) -> None:
-        self.results: dict[str, Any] = {}  # metric -> a number or named parts (as predictions.jsonl shows it)
-        self.values: dict[str, float] = {}  # metric -> the number averaged
+        self.results: dict[str, Any] = {}  # metric -> a number, named parts or None (as predictions.jsonl shows it)
+        self.values: dict[str, float | None] = {}  # metric -> the number averaged; None: no number
         self.reasons: dict[str, str] = {}
         self.undecided: set[str] = set()
         self.answer = ""
@@ -76,12 +79,19 @@ def _metric_error(metric: Metric, item_id: str | None, error: BaseException) -> 
 
 
 def _keep(entry: ItemScores, metric: Metric, result: Any, item: EvalItem) -> None:
-    """Check one result and keep it: a Verdict's value and rule, named parts, or a number."""
+    """Check one result and keep it: no number (None, a NoScore and its rule), a Verdict's
+    value and rule, named parts, or a number."""
     def bad(what: str) -> HarnessError:
         return HarnessError(f"metric {metric.name!r} ({plugins.provider('metric', metric.name)}) gave {what} "
-                            f"for item {shown(item.id)}; a metric gives a finite number, a Verdict, or a dict "
-                            f"of its parts {list(metric.parts)}")
+                            f"for item {shown(item.id)}; a metric gives a finite number, a Verdict, a dict "
+                            f"of its parts {list(metric.parts)}, None (it does not apply) or a NoScore")
 
+    if result is None or isinstance(result, NoScore):
+        entry.results[metric.name] = entry.values[metric.name] = None
+        if result is not None:
+            entry.reasons[metric.name] = result.rule
+            entry.undecided.add(metric.name)
+        return
     if isinstance(result, Verdict):
         entry.results[metric.name] = entry.values[metric.name] = result.value
         entry.reasons[metric.name] = result.rule

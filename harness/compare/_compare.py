@@ -1,7 +1,9 @@
 """Paired comparison of two reports: per model, task and metric, the delta and its bootstrap interval.
 
 Items are paired by id (base order) and resampled together, clustered by article, with the
-base report's bootstrap seed and resamples at confidence 1 - alpha. A change is significant
+base report's bootstrap seed and resamples at confidence 1 - alpha. Per metric, only the pairs
+whose items both reports scored are compared (a metric gives no number to an item it does not
+apply to); `n` counts them. A change is significant
 when its interval excludes 0, so the verdict always agrees with the interval shown.
 
 The head must cover the base: every model, task and metric of the base must be in the head,
@@ -21,7 +23,7 @@ from harness.report import Report, TaskResult
 from harness.errors import HarnessError
 from harness.stats import paired_delta_ci
 
-IMPROVED, REGRESSED, NO_CHANGE, NO_ITEMS = "improved", "regressed", "no significant change", "no common items"
+IMPROVED, REGRESSED, NO_CHANGE, NO_ITEMS = "improved", "regressed", "no significant change", "no items scored in both"
 _ZERO = 1e-12  # bounds within float rounding of 0 count as 0
 _MISSING = object()  # a key one side of a diff lacks
 
@@ -157,9 +159,10 @@ def _compare_task(result: Comparison, model: str, task_name: str, base: TaskResu
         if metric not in head_metrics:
             result.only_in_base.append(f"metric {task_name}.{metric} of model {model}")
             continue
-        base_values = [b.scores[metric] for b, _ in pairs]
-        head_values = [h.scores[metric] for _, h in pairs]
-        clusters = [b.article_id for b, _ in pairs]
+        scored = [(b, h) for b, h in pairs if b.scores[metric] is not None and h.scores[metric] is not None]
+        base_values = [b.scores[metric] for b, _ in scored]
+        head_values = [h.scores[metric] for _, h in scored]
+        clusters = [b.article_id for b, _ in scored]
         result.rows.append(_row(result, model, task_name, metric, base_values, head_values, clusters))
     result.only_in_head += [f"metric {task_name}.{m} of model {model}" for m in head_metrics if m not in base.metric_names()]
 

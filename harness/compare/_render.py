@@ -59,7 +59,7 @@ def render_comparison_markdown(comparison: Comparison) -> str:
     status = headline(comparison)
     lines = [f"## harness compare: {status.split(':')[0]}", "", f"**{markdown_cell(status, limit=2000)}**", "",
              f"Base: {markdown_cell(comparison.base, limit=500)} · head: {markdown_cell(comparison.head, limit=500)}", "",
-             f"Paired bootstrap over the items both reports hold: {comparison.resamples} resamples, "
+             f"Paired bootstrap over the items both reports hold and scored (n, per metric): {comparison.resamples} resamples, "
              f"seed {comparison.seed}, alpha {comparison.alpha:g}.", ""]
     lines += [f"- ⚠️ {markdown_cell(warning, limit=2000)}" for warning in comparison.warnings]
     lines += [""] if comparison.warnings else []
@@ -87,7 +87,8 @@ def _task_table(comparison: Comparison, task: str) -> list[str]:
 
 
 def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    """A mean; "n/a" when no item was compared."""
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _delta(row: MetricDelta) -> str:

@@ -7,8 +7,9 @@ whole summary. Sentence by sentence, because the matcher reads a long text as a 
 list; the whole text as well, for an answer that spans two sentences. The matcher's rules
 decide, so a sentence that merely names the answer among other candidates is not counted.
 
-An article without answerable gold questions has no coverage: the score is NaN (not a zero),
-and `covered` and `questions` are 0. An empty summary covers nothing.
+An article without answerable gold questions has no coverage: `qa_coverage` gives NaN (not a
+zero) with `covered` and `questions` 0, and the registered metric gives None (it does not
+apply), so the item is left out of the metric's mean. An empty summary covers nothing.
 """
 
 from __future__ import annotations
@@ -42,11 +43,10 @@ def qa_coverage(sentences: Sequence[str], qa: Sequence[tuple[str, Sequence[str]]
     return {"coverage": coverage, "covered": float(covered), "questions": float(len(questions))}
 
 
-def _score(answer: Any, options: Any) -> dict[str, float]:
-    """The metric's parts; an article without answerable questions gives coverage 0 with
-    questions 0 (the runner takes finite numbers only: read `questions` before `coverage`)."""
+def _score(answer: Any, options: Any) -> dict[str, float] | None:
+    """The metric's parts; None (not applicable) for an article without answerable questions."""
     result = qa_coverage(answer.sentences, answer.qa)
-    return result if result["questions"] else {**result, "coverage": 0.0}
+    return result if result["questions"] else None
 
 
 QA_COVERAGE = Metric("qa_coverage", SUMMARIZATION, "share of the article's answerable gold questions whose accepted "

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from harness.report._model import (
-    SCHEMA_VERSION,
     BootstrapInfo,
     GoldInfo,
     MetricInfo,
@@ -16,6 +15,7 @@ from harness.report._model import (
     Scoring,
     Selection,
     TaskInfo,
+    schema_version_of,
 )
 from harness.report._provenance import environment
 
@@ -57,7 +57,7 @@ def build_report(run_id: str, created: dt.datetime, config: Any, config_path: Pa
     from harness.config import config_hash, enabled_tasks, resolved_config
 
     return Report(
-        schema_version=SCHEMA_VERSION,
+        schema_version=schema_version_of(models),
         run_id=run_id,
         created_at=created.isoformat(timespec="seconds"),
         config_path=str(config_path),

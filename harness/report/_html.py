@@ -22,6 +22,7 @@ from harness.report._model import MetricValue, Report
 from harness.report._tables import (
     COUNT,
     INTERVAL,
+    NOT_APPLICABLE,
     PREDICTION,
     REASONS,
     REFERENCES,
@@ -31,7 +32,9 @@ from harness.report._tables import (
     Table,
     breakdown_tables,
     metric_names,
+    over_n,
     reason_text,
+    scope_note,
     summary_table,
     task_info,
     task_names,
@@ -43,11 +46,14 @@ NUMERIC = {COUNT, INTERVAL, SCORE, SECONDS}
 
 
 def _interval(metric: MetricValue | None) -> Html:
-    if metric is None or metric.value is None:
+    if metric is None:
         return Html("–")
+    if metric.value is None:
+        return Html(NOT_APPLICABLE if metric.n == 0 else "–")
+    n = f' <span class="ci">{over_n(metric).strip()}</span>' if metric.n is not None else ""
     if metric.ci_low is None or metric.ci_high is None:
-        return Html(f"{metric.value:.3f}")
-    return Html(f'{metric.value:.3f} <span class="ci">[{metric.ci_low:.3f}, {metric.ci_high:.3f}]</span>')
+        return Html(f"{metric.value:.3f}{n}")
+    return Html(f'{metric.value:.3f} <span class="ci">[{metric.ci_low:.3f}, {metric.ci_high:.3f}]</span>{n}')
 
 
 def _format(kind: str, value: Any) -> Any:
@@ -169,7 +175,7 @@ def _method(report: Report) -> str:
     boot = report.scoring.bootstrap
     return (f"Values are means over items with {boot.confidence:.0%} bootstrap intervals "
             f"({boot.resamples} resamples, seed {boot.seed}); a multi-part metric's value is its main part "
-            "(ROUGE: F1).")
+            f"(ROUGE: F1).{scope_note(report)}")
 
 
 def render_html(report: Report, predictions: list[dict[str, Any]]) -> str:

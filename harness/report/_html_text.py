@@ -58,6 +58,8 @@ def score_lines(p: dict[str, Any]) -> str:
     for name, score in p.get("scores", {}).items():
         if isinstance(score, bool):
             parts += [name] if score else []
+        elif score is None:
+            parts.append(f"{name} n/a")
         elif isinstance(score, dict):
             parts.append(f"{name} " + ", ".join(f"{part} {number(value, 3)}" for part, value in score.items()))
         else:

@@ -12,6 +12,7 @@ from harness.report._model import ARTICLE_BREAKDOWN, MetricValue, Report
 from harness.report._tables import (
     COUNT,
     INTERVAL,
+    NOT_APPLICABLE,
     PREDICTION,
     REASONS,
     REFERENCES,
@@ -19,8 +20,10 @@ from harness.report._tables import (
     SECONDS,
     Table,
     breakdown_tables,
+    over_n,
     prediction_text,
     reason_text,
+    scope_note,
     summary_table,
     task_names,
     timing_table,
@@ -32,9 +35,11 @@ WORST_ARTICLES = 10
 
 
 def fmt(metric: MetricValue | None) -> str:
-    if metric is None or metric.value is None:
+    if metric is None:
         return "–"
-    return f"{metric.value:.3f} [{metric.ci_low:.3f}, {metric.ci_high:.3f}]"
+    if metric.value is None:
+        return NOT_APPLICABLE if metric.n == 0 else "–"
+    return f"{metric.value:.3f} [{metric.ci_low:.3f}, {metric.ci_high:.3f}]{over_n(metric)}"
 
 
 def _format(kind: str, value: Any) -> str:
@@ -93,7 +98,7 @@ def render_markdown(report: Report, predictions: list[dict[str, Any]]) -> str:
         f"commit `{(env.git_commit or 'unknown')[:12]}`{' (dirty)' if env.git_dirty else ''}.", "",
         f"Values are means over items with {bootstrap.confidence:.0%} bootstrap intervals "
         f"({bootstrap.resamples} resamples, seed {bootstrap.seed}); a multi-part metric's value is its "
-        "main part (ROUGE: F1).", "",
+        f"main part (ROUGE: F1).{scope_note(report)}", "",
     ]
     for task in task_names(report):
         lines += _task_section(report, task, predictions)

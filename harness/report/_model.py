@@ -16,8 +16,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_serializer
 
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # a version-1 report reads as one without breakdowns, values and parts
+SCHEMA_VERSION = 3  # 3: an item's score may be null (the metric gave it no number)
+READABLE_VERSIONS = (1, 2, 3)  # a version-1 report reads as one without breakdowns, values and parts
 MAX_RESAMPLES = 1_000_000  # the config's own limit; more would make `compare` run for hours
 # Built-in metric values are fractions in [0, 1]; a plugin's may use another scale, but a score
 # beyond this is not a metric value (and would overflow the sums of the bootstrap).
@@ -25,6 +25,15 @@ MAX_SCORE = 1e12
 Score = Annotated[StrictFloat, Field(ge=-MAX_SCORE, le=MAX_SCORE)]
 ARTICLE_BREAKDOWN = "article"  # the breakdown a task gets when its items come from several articles
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # pydantic's (Rust) regex: $ is the very end
+
+
+def schema_version_of(models: list["ModelResult"]) -> int:
+    """The version a report of these results is written as: SCHEMA_VERSION when an item has no
+    number for a metric (a null score, which a version-2 reader refuses), else 2, which older
+    readers read as they always did."""
+    unscored = any(score is None for model in models for task in model.tasks.values()
+                   for item in task.items for score in item.scores.values())
+    return SCHEMA_VERSION if unscored else 2
 
 
 class _Part(BaseModel):
@@ -42,13 +51,16 @@ class _Part(BaseModel):
 
 class MetricValue(_Part):
     """A mean over items with its bootstrap interval; a multi-part score (ROUGE) adds the mean
-    of each part. All None when there were no items."""
+    of each part. `n` is set when the metric gave some items no number (it does not apply to
+    them, or could not score them): the mean is over those `n` items; without it, over all.
+    All None when no item has a number."""
 
     value: float | None
     ci_low: float | None
     ci_high: float | None
     parts: dict[str, float] | None = None
-    _omitted_when_none = ("parts",)
+    n: int | None = Field(default=None, ge=0)
+    _omitted_when_none = ("parts", "n")
 
 
 class GroupResult(_Part):
@@ -64,7 +76,7 @@ class ItemScore(_Part):
     id: str
     article_id: str  # the bootstrap cluster
     group: str
-    scores: dict[str, Score]
+    scores: dict[str, Score | None]  # None: the metric gave the item no number (schema_version 3)
 
 
 class FailedItem(_Part):

@@ -25,8 +25,9 @@ class PredictionLine(BaseModel):
     prediction: str | None = Field(description="The model's output as generated (null when it failed).")
     answer: str = Field(description="What was scored: the extracted answer, the summary one sentence a line.")
     references: list[str]
-    scores: dict[str, float | bool | dict[str, float]] = Field(
-        description="Per metric its number (or its named parts), then the task's own per-item values.")
+    scores: dict[str, float | bool | dict[str, float] | None] = Field(
+        description="Per metric its number (or its named parts; null: the metric gave the item no number), "
+                    "then the task's own per-item values.")
     reasons: dict[str, str] = Field(default_factory=dict, description="Per verdict metric, the rule that decided it.")
     error: str | None
     truncated: bool

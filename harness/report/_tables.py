@@ -12,6 +12,7 @@ from typing import Any
 from harness.report._model import MetricValue, Report, TaskInfo
 
 WORST_ITEMS = 5
+NOT_APPLICABLE = "n/a"  # a metric that gave no item a number
 TEXT, COUNT, INTERVAL, SCORE, SECONDS, REFERENCES, PREDICTION, REASONS = (
     "text", "count", "interval", "score", "seconds", "references", "prediction", "reasons")
 
@@ -42,9 +43,28 @@ def task_info(report: Report, task: str) -> TaskInfo:
     return report.tasks.get(task) or TaskInfo(title=task, group_label="group", item_field="question")
 
 
-def item_value(prediction: dict[str, Any], metric: str, part: str | None = None) -> float:
-    """The per-item number a metric averages (a multi-part one: its `part`, else its last part)."""
+def scope_note(report: Report) -> str:
+    """What "(n=K)" and "n/a" mean, when a metric of the report gave some items no number."""
+    values = [value for model in report.models for task in model.tasks.values()
+              for metrics in [task.metrics, *(g.metrics for groups in task.breakdowns.values() for g in groups.values())]
+              for value in metrics.values()]
+    if all(value.n is None for value in values):
+        return ""
+    return (" \"(n=K)\": the mean is over the K items the metric gave a number (it does not apply to the "
+            "others, or could not score them); \"n/a\": it gave none.")
+
+
+def over_n(metric: MetricValue) -> str:
+    """" (n=K)" when the metric's mean is over K of the items (its `n`), else nothing."""
+    return "" if metric.n is None else f" (n={metric.n})"
+
+
+def item_value(prediction: dict[str, Any], metric: str, part: str | None = None) -> float | None:
+    """The per-item number a metric averages (a multi-part one: its `part`, else its last
+    part); None when the metric gave the item none."""
     value = prediction["scores"].get(metric, 0.0)
+    if value is None:
+        return None
     if isinstance(value, dict):
         return float(value[part] if part in value else list(value.values())[-1])
     return float(value)
@@ -98,13 +118,15 @@ def weakest_first(table: Table, metric_column: int = 3) -> list[list[Any]]:
 
 
 def worst_items(report: Report, task: str, predictions: list[dict[str, Any]]) -> Table | None:
-    """The WORST_ITEMS lowest-scored predictions by the task's first metric, with what each item
-    asked, its references, the prediction and the rules behind its verdicts."""
+    """The WORST_ITEMS lowest-scored predictions by the task's first metric (of those it gave a
+    number), with what each item asked, its references, the prediction and the rules behind its
+    verdicts."""
     metrics = metric_names(report, task)
     if not metrics:
         return None
     metric, item_field = metrics[0], task_info(report, task).item_field
-    rows = sorted((p for p in predictions if p["task"] == task), key=lambda p: (item_value(p, metric), p["model"], p["id"]))
+    rows = sorted((p for p in predictions if p["task"] == task and item_value(p, metric) is not None),
+                  key=lambda p: (item_value(p, metric), p["model"], p["id"]))
     reasons = any(p.get("reasons") for p in rows)
     columns = [Column("model"), Column("id"), Column(metric, SCORE), Column(item_field), Column("gold", REFERENCES),
                Column("prediction", PREDICTION), *([Column("why", REASONS)] if reasons else [])]

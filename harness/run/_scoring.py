@@ -3,7 +3,10 @@ configured metric scores them, then means with bootstrap intervals overall, per 
 article, the task's own summary values, and its extra `evaluate` metrics.
 
 Failed items (the backend reported an error, or a replayed file lacks them) stay in the
-denominator and score zero on every metric: dropping them would flatter a flaky model.
+denominator and score zero on every metric: dropping them would flatter a flaky model. An item
+a metric gives no number (None: it does not apply; a NoScore: it could not score it) is left
+out of that metric's mean, interval and part means, and the metric's `n` says over how many
+items they are.
 A metric that raises, or returns something that is not a score, stops the run with one line
 naming the metric and the item (exit 2, harness.scoring); the run log keeps every generation
 for --resume.
@@ -20,11 +23,11 @@ from harness.report import ARTICLE_BREAKDOWN, FailedItem, GroupResult, ItemScore
 from harness.run._records import Generation
 from harness.scoring import ItemScores, score_answers
 from harness.stats import mean_with_ci
-from harness.tasks import EvalItem, Metric, Verdict, metric as load_metric, task as get_task
+from harness.tasks import EvalItem, Metric, metric as load_metric, task as get_task
 
 
 def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], records: dict,
-               bootstrap: Any, judged: dict[str, Verdict] | None = None) -> tuple[TaskResult, list[PredictionLine]]:
+               bootstrap: Any, judged: dict[str, Any] | None = None) -> tuple[TaskResult, list[PredictionLine]]:
     """(the task's result for one model, its predictions.jsonl lines); `judged` holds the task's
     model judge's verdicts by item id, when it has one."""
     task = get_task(task_name)
@@ -36,14 +39,15 @@ def score_task(model: str, task_name: str, options: Any, items: list[EvalItem], 
     extra_scores = [task.item_scores(item, answer, options) for item, answer in zip(items, answers)]
     lines = [PredictionLine.of(model, item, g, s, extra)
              for item, g, s, extra in zip(items, generations, scored, extra_scores)]
-    mean = functools.partial(_mean, clusters=[item.article_id for item in items], bootstrap=bootstrap)
+    clusters = [item.article_id for item in items]
+    mean = functools.partial(_mean, clusters=clusters, bootstrap=bootstrap)
     breakdowns = {task.group_label: _groups(items, scored, metrics, bootstrap, lambda item: item.group)}
     if len({item.article_id for item in items}) > 1:
         breakdowns[ARTICLE_BREAKDOWN] = _groups(items, scored, metrics, bootstrap, lambda item: item.article_id)
     undecided = {m.name: sum(1 for s in scored if m.name in s.undecided) for m in metrics}
     result = TaskResult(
         n=len(items),
-        metrics=_metrics(metrics, scored, mean),
+        metrics=_metrics(metrics, scored, clusters, bootstrap),
         failed=sum(1 for g in generations if g.failed),
         truncated=sum(1 for g in generations if g.truncated),
         metric_failures={name: count for name, count in undecided.items() if count},
@@ -66,8 +70,7 @@ def _groups(items: list[EvalItem], scored: list[ItemScores], metrics: list[Metri
     for index, item in enumerate(items):
         groups[key(item)].append(index)
     return {group: GroupResult(n=len(indexes), metrics=_metrics(
-                metrics, [scored[i] for i in indexes],
-                functools.partial(_mean, clusters=[items[i].article_id for i in indexes], bootstrap=bootstrap)))
+                metrics, [scored[i] for i in indexes], [items[i].article_id for i in indexes], bootstrap))
             for group, indexes in sorted(groups.items())}
 
 
@@ -76,14 +79,19 @@ def _mean(values: Sequence[float], clusters: list[str], bootstrap: Any) -> Metri
                                       confidence=bootstrap.confidence))
 
 
-def _metrics(metrics: list[Metric], scored: list[ItemScores], mean: Any) -> dict[str, MetricValue]:
-    """Per metric, the mean of its per-item numbers; a multi-part score also the mean of each part."""
+def _metrics(metrics: list[Metric], scored: list[ItemScores], clusters: list[str],
+             bootstrap: Any) -> dict[str, MetricValue]:
+    """Per metric, the mean of its per-item numbers over the items that have one (with `n`, how
+    many, when some have none); a multi-part score also the mean of each part over them."""
     out = {}
     for metric in metrics:
-        value = mean([s.values[metric.name] for s in scored])
-        if metric.parts and scored:
-            value.parts = {part: sum(s.results[metric.name][part] for s in scored) / len(scored)
+        kept = [index for index, s in enumerate(scored) if s.values[metric.name] is not None]
+        value = _mean([scored[i].values[metric.name] for i in kept], [clusters[i] for i in kept], bootstrap)
+        if metric.parts and kept:
+            value.parts = {part: sum(scored[i].results[metric.name][part] for i in kept) / len(kept)
                            for part in metric.parts}
+        if len(kept) < len(scored):
+            value.n = len(kept)
         out[metric.name] = value
     return out
 

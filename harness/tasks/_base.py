@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Mapping, Sequence, TypeVar, Union
 
 from pydantic import BaseModel
 
@@ -60,6 +60,16 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class NoScore:
+    """A metric's result on an item it should have scored and could not (a judge's reply
+    without a clear rating): it has no number, so it is left out of the metric's mean and
+    interval like an item the metric does not apply to (a metric returns None for those), and
+    it counts as a failure of the metric on that item. `rule` says why."""
+
+    rule: str
+
+
+@dataclass(frozen=True)
 class Answer:
     """What every metric scores: one model output for one item, with what a metric may read.
 
@@ -77,7 +87,7 @@ class Answer:
     document: str
 
 
-Score = Union[float, Verdict, dict]  # a number, a verdict, or named parts (numbers)
+Score = Union[float, Verdict, dict, NoScore, None]  # a number, a verdict, named parts (numbers), or no number
 
 
 @dataclass(frozen=True)
@@ -87,9 +97,11 @@ class Metric:
     `score(answer, options)` gets the task's scoring input (an Answer subclass) and the task's
     config options and returns a number, a Verdict (the number is its value, the rule is shown
     per item), or, when `parts` is set, a dict of those parts whose `value_part` is the number
-    averaged. `score_many(answers, options)` is the batch form (one result per answer, in
-    order), for metrics that load a model once; a metric gives one or both, and the harness
-    calls score_many when it is given.
+    averaged; or None when the metric does not apply to the item (an article without gold
+    questions), or a NoScore when it could not score it: either way the item has no number and
+    is left out of the metric's mean. `score_many(answers, options)` is the batch form (one
+    result per answer, in order), for metrics that load a model once; a metric gives one or
+    both, and the harness calls score_many when it is given.
     """
 
     name: str
@@ -116,14 +128,17 @@ class Metric:
         return {part: 0.0 for part in self.parts} if self.parts else 0.0
 
 
+V = TypeVar("V")  # what a task's judge makes of one reply: a Verdict (QA), a rubric rating (summaries)
+
+
 @dataclass(frozen=True)
-class JudgePlan:
+class JudgePlan(Generic[V]):
     """A model that grades a task's answers: its config, one item per answer to grade (ids are
-    the graded items' ids), and how a reply becomes a verdict."""
+    the graded items' ids), and how a reply becomes the verdict the task's answer carries."""
 
     model: Any
     items: list[EvalItem]
-    verdict: Callable[[EvalItem, str | None, str | None], Verdict]  # (judge item, reply, error) -> verdict
+    verdict: Callable[[EvalItem, str | None, str | None], V]  # (judge item, reply, error) -> verdict
 
 
 class Task(ABC):
@@ -140,8 +155,9 @@ class Task(ABC):
         """The task's items in gold order (the first `limit` when given); nothing is rendered yet."""
 
     @abstractmethod
-    def answer(self, item: EvalItem, raw: str, options: Any, judged: Verdict | None = None) -> Answer:
-        """The scoring input of one generation (`judged`: the task's model judge's verdict)."""
+    def answer(self, item: EvalItem, raw: str, options: Any, judged: Any = None) -> Answer:
+        """The scoring input of one generation (`judged`: the task's model judge's verdict on it,
+        what its JudgePlan's `verdict` made of the reply)."""
 
     def item_scores(self, item: EvalItem, answer: Answer | None, options: Any) -> dict[str, float]:
         """Task-level per-item values besides the metrics (named in summary_values); `answer`

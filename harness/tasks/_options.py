@@ -51,6 +51,29 @@ class PromptOptions(Strict):
         return self._template
 
 
+class JudgeModelOptions(PromptOptions):
+    """A model that grades a task's answers: any backend, greedy, cached, with its own prompt
+    template and token limit (a task's judge options set their defaults)."""
+
+    model: Any = Field(description="The judge model: an entry like those under `models:` (any backend).")
+    max_new_tokens: int
+
+    @field_validator("model", mode="before")
+    @classmethod
+    def _a_model(cls, value: Any) -> Any:
+        from pydantic import TypeAdapter
+
+        from harness.backends import model_union, used_backends
+
+        return TypeAdapter(model_union(used_backends([value]))).validate_python(value)
+
+    def greedy_model(self) -> Any:
+        """The judge model's config, greedy, with the judge's token limit."""
+        generation = self.model.generation.model_copy(update={"max_new_tokens": self.max_new_tokens,
+                                                              "temperature": 0.0})
+        return self.model.model_copy(update={"generation": generation})
+
+
 class TaskOptions(PromptOptions):
     """Base of a task's options: its prompt, the registered metrics the run scores with (a task
     narrows them to its own), and `evaluate` modules added by the config."""

@@ -18,20 +18,14 @@ def judge_plan(judge: Any, items: Sequence[EvalItem], answer: Callable[[EvalItem
     """The judging of every answered item (`answer(item)` not None) as items of the judge model."""
     answers = {item.id: answer(item) for item in items}
     judged = [_judge_item(item.id, item, answers[item.id].text, judge) for item in items if answers[item.id] is not None]
-    return JudgePlan(judge_config(judge), judged, verdict)
+    return JudgePlan(judge.greedy_model(), judged, verdict)
 
 
 def judge_given(items: Sequence[EvalItem], answers: Sequence[str], judge: Any) -> JudgePlan:
     """The judging of given answers (for agreement with labels): item i is graded on answers[i],
     under the id str(i)."""
     judged = [_judge_item(f"{index}", item, answer, judge) for index, (item, answer) in enumerate(zip(items, answers))]
-    return JudgePlan(judge_config(judge), judged, verdict)
-
-
-def judge_config(judge: Any) -> Any:
-    """The judge model's config, greedy, with the judge's token limit."""
-    generation = judge.model.generation.model_copy(update={"max_new_tokens": judge.max_new_tokens, "temperature": 0.0})
-    return judge.model.model_copy(update={"generation": generation})
+    return JudgePlan(judge.greedy_model(), judged, verdict)
 
 
 def verdict(item: EvalItem, reply: str | None, error: str | None) -> Verdict:

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from harness.tasks._base import Answer, EvalItem, JudgePlan, Task, Verdict
 from harness.tasks._extraction import EXTRACTION_RULES
-from harness.tasks._options import PromptOptions, TaskOptions, check_unique, metric_names_of
+from harness.tasks._options import JudgeModelOptions, TaskOptions, check_unique, metric_names_of
 
 NAME = "qa"
 
@@ -35,22 +35,12 @@ class QAAnswer(Answer):
     judged: Verdict | None = None
 
 
-class JudgeOptions(PromptOptions):
+class JudgeOptions(JudgeModelOptions):
     """A model that grades each answer (the `judge` metric): any backend, greedy, cached."""
 
-    model: Any = Field(description="The judge model: an entry like those under `models:` (any backend).")
     prompt: str = Field(default="judge.jinja", description="The judge's prompt template (fields: question, "
                                                            "answers, prediction).")
     max_new_tokens: int = Field(default=8, ge=1, le=256, description="Tokens the judge may write.")
-
-    @field_validator("model", mode="before")
-    @classmethod
-    def _a_model(cls, value: Any) -> Any:
-        from pydantic import TypeAdapter
-
-        from harness.backends import model_union, used_backends
-
-        return TypeAdapter(model_union(used_backends([value]))).validate_python(value)
 
 QAMetricName = Annotated[str, AfterValidator(functools.partial(metric_names_of, NAME))]
 ExtractionRule = Union[str, dict[str, str]]

@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal, Sequence
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from harness.gold import STYLES, SUMMARY_SOURCES
-from harness.tasks._base import Answer, EvalItem, Task, Verdict
-
-from harness.tasks._options import TaskOptions, check_unique, metric_names_of
+from harness.tasks._base import Answer, EvalItem, JudgePlan, Task
+from harness.tasks._options import JudgeModelOptions, TaskOptions, check_unique, metric_names_of
+from harness.tasks._rubric_judge import MAX_NEW_TOKENS as RUBRIC_TOKENS, PROMPT as RUBRIC_PROMPT, RubricVerdict
 
 NAME = "summarization"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")  # the ROUGE variants of harness.metrics.rouge
@@ -33,10 +33,21 @@ LEAD_SENTENCES = {"headline": 1, "one_sentence": 1, "short": 3}  # what the lead
 class SummaryAnswer(Answer):
     """What a summarization metric scores: besides the Answer fields (`text` is the summary, one
     sentence a line; `references` the reference summaries), its sentences, and the article's
-    answerable gold questions as (question, accepted answers) pairs."""
+    answerable gold questions as (question, accepted answers) pairs, and the rubric judge's
+    rating when the config has one."""
 
     sentences: tuple[str, ...] = ()
     qa: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rubric: RubricVerdict | None = None
+
+
+class RubricJudgeOptions(JudgeModelOptions):
+    """A model that rates each summary 1-5 on four dimensions (the `rubric` metric): any
+    backend, greedy, cached."""
+
+    prompt: str = Field(default=RUBRIC_PROMPT, description="The judge's prompt template (fields: article, "
+                                                            "summary).")
+    max_new_tokens: int = Field(default=RUBRIC_TOKENS, ge=1, le=1024, description="Tokens the judge may write.")
 
 
 SummaryStyle = Literal[STYLES]
@@ -81,8 +92,16 @@ class SummarizationOptions(TaskOptions):
         default="default",
         description="ROUGE tokenizer: default (rouge_score's ASCII one) or unicode (keeps non-ASCII letters).",
     )
+    judge: RubricJudgeOptions | None = Field(
+        default=None, description="A model that rates the summaries, for the `rubric` metric.")
 
     _unique = field_validator("styles", "reference_sources", "metrics")(check_unique)
+
+    @model_validator(mode="after")
+    def _judge_for_rubric(self) -> "SummarizationOptions":
+        if ("rubric" in self.metrics) != (self.judge is not None):
+            raise ValueError("the `rubric` metric and `judge:` (the rating model) go together: set both or neither")
+        return self
 
     @field_validator("max_new_tokens")
     @classmethod
@@ -122,12 +141,20 @@ class SummarizationTask(Task):
         return items
 
     def answer(self, item: EvalItem, raw: str, options: SummarizationOptions,
-               judged: Verdict | None = None) -> SummaryAnswer:
+               judged: RubricVerdict | None = None) -> SummaryAnswer:
         from harness.sentences import split_sentences
 
         sentences = tuple(split_sentences(raw))
         return SummaryAnswer(item.id, item.article_id, item.group, "\n".join(sentences), raw, item.references,
-                             item.document, sentences=sentences, qa=item.data.get("qa", ()))
+                             item.document, sentences=sentences, qa=item.data.get("qa", ()), rubric=judged)
+
+    def judge(self, options: SummarizationOptions, items: Sequence[EvalItem],
+              answer: Callable[[EvalItem], Answer | None]) -> JudgePlan | None:
+        if options.judge is None:
+            return None
+        from harness.tasks._rubric_judge import judge_plan
+
+        return judge_plan(options.judge, items, answer)
 
     def scoring_options(self, options: SummarizationOptions) -> dict[str, Any]:
         return {

@@ -206,7 +206,7 @@ def _without(data: dict, *path) -> dict:
     ("{not json", "not a report: invalid JSON at line 1"),
     ("[1, 2]", "not a report: expected a JSON object, got list"),
     (_without(report({"m": {"qa": qa_task([1])}}), "models"), "invalid report at models: field is missing"),
-    ({**report({}), "schema_version": 3}, "schema_version 3 is not supported (supported: 1, 2)"),
+    ({**report({}), "schema_version": 4}, "schema_version 4 is not supported (supported: 1, 2, 3)"),
     (_without(report({}), "schema_version"), "schema_version missing is not supported"),
     (_without(report({}), "gold", "hash"), "invalid report at gold.hash: field is missing"),
     (_without(report({"m": {"qa": qa_task([1])}}), "models", 0, "tasks", "qa", "items", 0, "article_id"),

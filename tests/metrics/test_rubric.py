@@ -7,15 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from harness.metrics.rubric import (
-    DIMENSIONS,
-    defuse,
-    parse_rubric,
-    parts_of,
-    rubric_requests,
-    rubric_scores,
-    score,
-)
+from harness.metrics.rubric import parts_of, score
+from harness.tasks._rubric_judge import DIMENSIONS, defuse, parse_rubric, rubric_requests, rubric_scores
 
 GOOD = "consistency: 4\nrelevance: 3\ncoherence: 5\nfluency: 5\nreason: It states the vote but not the date."
 ARTICLE = "The council voted 7-2 on Tuesday to close the bridge for repairs."

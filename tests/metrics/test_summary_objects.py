@@ -39,8 +39,8 @@ def test_qa_coverage_object():
     answer = Answer("Jane Doe opened it.", sentences=("Jane Doe opened it.",), qa=qa)
     assert QA_COVERAGE.score(answer, None) == qa_coverage(answer.sentences, qa) == \
         {"coverage": 0.5, "covered": 1.0, "questions": 2.0}
-    # no answerable question: the runner takes finite numbers only, so 0 with questions 0
-    assert QA_COVERAGE.score(Answer("x", sentences=("x",)), None) == {"coverage": 0.0, "covered": 0.0, "questions": 0.0}
+    # no answerable question: the metric does not apply (None), never a coverage of 0
+    assert QA_COVERAGE.score(Answer("x", sentences=("x",)), None) is None
     assert math.isnan(qa_coverage(("x",), ())["coverage"])
 
 
