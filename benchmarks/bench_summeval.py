@@ -45,7 +45,8 @@ def main() -> None:
 
     values: dict = {}
     groups = (["rouge1_mean"], ["rouge1_max"], [f"extractiveness.{p}" for p in PARTS],
-              ["entity_precision_rules"], ["entity_precision", "support"])  # support reuses spaCy's entities
+              ["entity_precision_rules"], ["entity_precision", "support"],  # support reuses spaCy's entities
+              ["alignment"])
     for names in groups:
         values.update(_timed(", ".join(names) if len(names) < 3 else "extractiveness (all parts)", stages,
                              lambda n=names: compute(records, n)))

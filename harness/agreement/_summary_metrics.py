@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from harness.agreement._summary_readers import SummaryRecord
-from harness.metrics import entity_precision as _entities, support as _support
+from harness.metrics import alignment as _alignment, entity_precision as _entities, support as _support
 from harness.metrics.extractiveness import PARTS, extractiveness
 
 ROUGE_AGGREGATES = ("mean", "max")
-FAITHFULNESS = ("support", "entity_precision", "entity_precision_rules")  # the offline faithfulness scores
+FAITHFULNESS = ("support", "alignment", "entity_precision", "entity_precision_rules")  # the offline faithfulness scores
 RULES_THRESHOLD = 1.0  # entity_precision_rules: "faithful" at or above (chosen on the SummaC validation splits)
 THRESHOLDS = {"support": _support.THRESHOLD, "entity_precision": _entities.THRESHOLD,
-              "entity_precision_rules": RULES_THRESHOLD}
+              "entity_precision_rules": RULES_THRESHOLD, "alignment": _alignment.THRESHOLD}
 
 
 def rouge1(records: Sequence[SummaryRecord], aggregate: str) -> list[float]:
@@ -59,6 +59,7 @@ def compute(records: Sequence[SummaryRecord], names: Sequence[str] | None = None
     table["entity_precision"] = entity_spacy
     table["entity_precision_rules"] = lambda: _entities.entity_precision_many(pairs, "rules")
     table["support"] = lambda: [_support.trigram_support(a, s) * e for (a, s), e in zip(pairs, entity_spacy())]
+    table["alignment"] = lambda: [p["alignment"] for p in _alignment.alignment_many(pairs)]
     if wanted is not None:
         unknown = sorted(wanted - set(table))
         if unknown:
