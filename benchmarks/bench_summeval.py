@@ -46,7 +46,7 @@ def main() -> None:
     values: dict = {}
     groups = (["rouge1_mean"], ["rouge1_max"], [f"extractiveness.{p}" for p in PARTS],
               ["entity_precision_rules"], ["entity_precision", "support"],  # support reuses spaCy's entities
-              ["alignment"])
+              ["alignment"], ["likelihood"])  # likelihood: SmolLM2, each article's prefill shared by its summaries
     for names in groups:
         values.update(_timed(", ".join(names) if len(names) < 3 else "extractiveness (all parts)", stages,
                              lambda n=names: compute(records, n)))

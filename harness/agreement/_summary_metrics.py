@@ -6,21 +6,28 @@ the values of `tasks.summarization.reference_aggregate`): `max`, the best F1 ove
 (rouge_score's score_multi, the harness's default), or `mean`, the mean F1 over the references
 (how G-Eval's published SummEval table was made).
 Both use rouge_score with the Porter stemmer and its default tokenizer.
+`likelihood` runs SmolLM2 over every summary (about 0.4 s a summary on 2 cores), so it is
+measured only when named (`--metrics ...,likelihood`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 
 from harness.agreement._summary_readers import SummaryRecord
-from harness.metrics import alignment as _alignment, entity_precision as _entities, support as _support
+from harness.metrics import alignment as _alignment, entity_precision as _entities, likelihood as _likelihood, \
+    support as _support
 from harness.metrics.extractiveness import PARTS, extractiveness
 
 ROUGE_AGGREGATES = ("mean", "max")
-FAITHFULNESS = ("support", "alignment", "entity_precision", "entity_precision_rules")  # the offline faithfulness scores
+FAITHFULNESS = ("support", "alignment", "entity_precision", "entity_precision_rules", "likelihood")  # offline faithfulness scores
+ON_REQUEST = ("likelihood",)  # computed only when named: a model pass over every summary
 RULES_THRESHOLD = 1.0  # entity_precision_rules: "faithful" at or above (chosen on the SummaC validation splits)
+LIKELIHOOD_THRESHOLD = 0.5  # likelihood's score is 0.5 at its pmi threshold
 THRESHOLDS = {"support": _support.THRESHOLD, "entity_precision": _entities.THRESHOLD,
-              "entity_precision_rules": RULES_THRESHOLD, "alignment": _alignment.THRESHOLD}
+              "entity_precision_rules": RULES_THRESHOLD, "alignment": _alignment.THRESHOLD,
+              "likelihood": LIKELIHOOD_THRESHOLD}
 
 
 def rouge1(records: Sequence[SummaryRecord], aggregate: str) -> list[float]:
@@ -60,6 +67,8 @@ def compute(records: Sequence[SummaryRecord], names: Sequence[str] | None = None
     table["entity_precision_rules"] = lambda: _entities.entity_precision_many(pairs, "rules")
     table["support"] = lambda: [_support.trigram_support(a, s) * e for (a, s), e in zip(pairs, entity_spacy())]
     table["alignment"] = lambda: [p["alignment"] for p in _alignment.alignment_many(pairs)]
+    table["likelihood"] = lambda: [p["score"] for p in _likelihood.score_many(
+        [SimpleNamespace(text=summary, document=article) for article, summary in pairs])]
     if wanted is not None:
         unknown = sorted(wanted - set(table))
         if unknown:
@@ -67,4 +76,4 @@ def compute(records: Sequence[SummaryRecord], names: Sequence[str] | None = None
 
             raise HarnessError(f"unknown or inapplicable metric(s) {', '.join(unknown)}; "
                                f"allowed here: {', '.join(table)}")
-    return {name: fn() for name, fn in table.items() if wanted is None or name in wanted}
+    return {name: fn() for name, fn in table.items() if (name in wanted if wanted is not None else name not in ON_REQUEST)}

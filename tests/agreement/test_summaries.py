@@ -192,3 +192,30 @@ def test_bootstrap_intervals_equal_a_plain_loop_over_the_draws(seed):
         column = rows[:, k][~np.isnan(rows[:, k])]
         assert result.intervals[key] == pytest.approx((np.quantile(column, 0.025), np.quantile(column, 0.975)),
                                                       abs=1e-9)
+
+
+def test_likelihood_is_measured_only_when_named(tmp_path):
+    rows = [{"document": "Jane Doe opened the bridge.", "claim": "Jane Doe opened the bridge.", "label": 1}]
+    records = read([_write(tmp_path, rows)], "summac")
+    assert "likelihood" not in compute(records)  # a model pass over every summary: not by default
+    assert "support" in compute(records)
+
+
+@pytest.mark.slow
+def test_likelihood_in_agreement_is_the_metrics_own_score(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from harness.metrics.likelihood import LIKELIHOOD
+
+    rows = [{"document": "The city council voted 7-2 on Tuesday to close the Elm Street bridge for repairs.",
+             "claim": claim, "label": label}
+            for claim, label in (("The council voted to close the bridge.", 1),
+                                 ("The council voted to open a new stadium.", 0))]
+    path = _write(tmp_path, rows)
+    values = compute(read([path], "summac"), ["likelihood"])["likelihood"]
+    own = [p["score"] for p in LIKELIHOOD.score_many(
+        [SimpleNamespace(text=r["claim"], document=r["document"]) for r in rows], None)]
+    assert values == own and all(0.0 <= v <= 1.0 for v in values)
+    assert main(["agreement", str(path), "--format", "summac", "--json", "--metrics", "likelihood"]) == 0
+    out = json.loads(capsys.readouterr().out)["metrics"]["likelihood"]
+    assert out["threshold"] == 0.5 and out["n"] == 2
