@@ -6,8 +6,9 @@ the whole match; no match gives ""), and "default":
 1. take the first non-empty line that holds a letter or digit (a line that is only a label such
    as "Answer:" is skipped, and so is a lower-case fragment of at most FRAGMENT_WORDS words without
    a sentence end, set apart by an empty line from a paragraph that begins with a capital or a
-   digit: a completion model finishing the question's words, "combine\n\nThe fastest ..."); when it is a sentence that ends in ":" ("The judges were:"), the
-   next LIST_LINES lines go with it, joined by "; ", without their list markers ("- ", "1. ");
+   digit: a completion model finishing the question's words, "combine\n\nThe fastest ...");
+   when it is a sentence that ends in ":" ("The judges were:"), the next LIST_LINES lines go
+   with it, joined by "; ", without their list markers ("- ", "1. ");
 2. repeatedly strip a leading lead-in: "According to/Based on the article/text/passage/context,",
    "The (short/final) answer (to this question) is/would be", "(Short/Final) Answer:", "A:", "Response:";
 3. strip markdown emphasis and surrounding quotes (** __ * ` " ' and curly quotes);
@@ -39,7 +40,8 @@ _WRAPPERS = (("**", "**"), ("__", "__"), ("*", "*"), ("_", "_"), ("`", "`"), ('"
              ("\u201c", "\u201d"), ("\u2018", "\u2019"))
 LIST_LINES = 8  # lines a sentence ending in ":" ("The judges were:") takes with it
 FRAGMENT_WORDS = 4  # a first line this short, lower-case, then a paragraph: the question's words finished
-_CONTINUES_QUESTION = re.compile(rf"^[ \t]*[a-z][^\n.!?:]*(?<![.!?:])[ \t]*\n[ \t]*\n\s*(?=[\"'\u201c]?[A-Z0-9])")
+# At most 80 characters before the line break, so a long line costs no backtracking.
+_CONTINUES_QUESTION = re.compile(r"^[ \t]{0,8}[a-z][^\n.!?:]{0,80}\n[ \t]*\n\s*(?=[\"'\u201c]?[A-Z0-9])")
 _WORD = re.compile(r"[^\W_]")
 _MARKER = re.compile(r"^(?:[-*\u2022]|\d{1,2}[.)])\s+")  # "- ", "1. " before a list line
 _INTRODUCES = re.compile(r"\w\s+\w+[^:]*:$")  # a sentence of several words that ends in ":"

@@ -64,3 +64,23 @@ def test_bad_rules_are_harness_errors():
 def test_default_strips_the_answer_to_this_question_lead_in():
     assert extract_answer("The answer to this question is: 2017.") == "2017"
     assert extract_answer("The answer to the question is more than 10,000.") == "more than 10,000"
+
+
+def _extraction_seconds(spaces: int) -> float:
+    import time
+
+    best = float("inf")
+    for attempt in range(3):
+        raw = f"a{' ' * spaces}x{attempt}"  # a lower-case first line that never reaches a line break
+        started = time.perf_counter()
+        extract_answer(raw)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_the_question_fragment_rule_is_linear_in_a_long_first_line():
+    from harness.tasks._extraction import _CONTINUES_QUESTION
+
+    assert "]*" not in _CONTINUES_QUESTION.pattern.split(r"\n")[0]  # the first line's run is bounded
+    small, large = _extraction_seconds(20_000), _extraction_seconds(160_000)
+    assert large < 24 * max(small, 1e-3), (small, large)  # linear: about 8 times; quadratic: about 64
