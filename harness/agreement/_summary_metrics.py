@@ -24,10 +24,9 @@ ROUGE_AGGREGATES = ("mean", "max")
 FAITHFULNESS = ("support", "alignment", "entity_precision", "entity_precision_rules", "likelihood")  # offline faithfulness scores
 ON_REQUEST = ("likelihood",)  # computed only when named: a model pass over every summary
 RULES_THRESHOLD = 1.0  # entity_precision_rules: "faithful" at or above (chosen on the SummaC validation splits)
-LIKELIHOOD_THRESHOLD = 0.5  # likelihood's score is 0.5 at its pmi threshold
 THRESHOLDS = {"support": _support.THRESHOLD, "entity_precision": _entities.THRESHOLD,
               "entity_precision_rules": RULES_THRESHOLD, "alignment": _alignment.THRESHOLD,
-              "likelihood": LIKELIHOOD_THRESHOLD}
+              "likelihood": _likelihood.to_unit(_likelihood.THRESHOLD)}  # 0.5: the score at its pmi threshold
 
 
 def rouge1(records: Sequence[SummaryRecord], aggregate: str) -> list[float]:

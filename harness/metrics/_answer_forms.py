@@ -56,6 +56,7 @@ MONTHS = {
     "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november",
     "dec": "december",
 }
+MONTH_NAMES = frozenset("january february march april may june july august september october november december".split())
 PREPOSITIONS = frozenset("in on at by since during from".split())
 # Spellings of one unit; durations read in years, so "18 months" = "a year and a half".
 UNIT_SPELLINGS = {"tonnes": "tons", "tonne": "ton", "metric tons": "tons", "kilometres": "kilometers",
@@ -86,12 +87,11 @@ _STOPS = frozenset(",;:!?()")  # punctuation kept only until titles are dropped 
 _GLUED_CASE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[a-z]{2})(?=\d)(?!\d*(?:st|nd|rd|th|s)\b)")
 _CITATION = re.compile(r"(?:(?<=[a-z]{2})|(?<=[)\]\u201d\"]))\d{1,2}(?=[\s.,;:!?)\]]|$)")
 _GLUED_DIGITS = re.compile(r"(?<=\d)(?=[a-z]{3,}\b)(?<!\bfold)")
-_MONTH_NAMES = ("January|February|March|April|May|June|July|August|September|October|November|December"
-                "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec")
+_MONTH_WORDS = "|".join(word.capitalize() for word in sorted(MONTH_NAMES | set(MONTHS), key=len, reverse=True))
 _CITATION_END = r"(?=[.,;:!?)\]]|\s*$|\s+[A-Z(])"  # where a footnote mark stands: the end of a sentence
 # A citation mark glued to a year: after a month ("October 24, 20171", "January 20071") or after
 # letters where a space was lost ("in19791"); the year of a date has four digits.
-_CITED_DATE = re.compile(rf"(\b(?:{_MONTH_NAMES})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?)((?:1\d|20)\d\d)\d{{1,2}}{_CITATION_END}")
+_CITED_DATE = re.compile(rf"(\b(?:{_MONTH_WORDS})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?)((?:1\d|20)\d\d)\d{{1,2}}{_CITATION_END}")
 _CITED_GLUED_YEAR = re.compile(rf"(?<=[a-z]{{2}})((?:1\d|20)\d\d)\d{{1,2}}{_CITATION_END}")
 # A citation mark glued to a number written in groups of three: "$75,0001" is "$75,000".
 _CITED_GROUPS = re.compile(rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+)\d{{1,2}}{_CITATION_END}(?!\.\d|,\d)")

@@ -46,10 +46,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from harness.metrics._answer_forms import MONTHS, Form, answer_form
+from harness.metrics._answer_forms import MONTH_NAMES, Form, answer_form
 from harness.metrics._correct_prose import NEGATIONS, SENTENCE_WORDS, find as _find, glued_contains, negated as _negated, \
-    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, stem_contains, word_variants, \
-    year_of_date, content as _content, stem as _stem
+    sentence_forms as _sentence_forms, sentence_recall, short_name as _short_name, stem_contains, without_ordinal, \
+    word_variants, year_of_date, content as _content, stem as _stem
 from harness.metrics._numbers import is_year, number_value, numbers_in
 from harness.tasks import Verdict
 from harness.text import STOP_WORDS
@@ -66,7 +66,6 @@ UNITS = frozenset(
 )
 _PLACE = re.compile(r"^([A-Z][^,()]*), ([A-Z][^,()]*)$")  # "Munich, Bavaria"
 _PARENTHESIS = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
-MONTH_NAMES = frozenset(MONTHS.values()) | {"may"}
 _LIST_SEPARATOR = re.compile(r"[,;/]|\band\b|\bor\b", re.IGNORECASE)  # no \s* around it: linear in spaces
 
 
@@ -280,7 +279,7 @@ def _dates(tokens: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
     out = []
     for index, token in enumerate(tokens):
         if token in MONTH_NAMES:
-            beside = [tokens[i].rstrip("stndrh") for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
+            beside = [without_ordinal(tokens[i]) for i in (index - 1, index + 1) if 0 <= i < len(tokens)]
             days = [d for d in beside if d.isdigit() and 1 <= int(d) <= 31 and len(d) <= 2]
             years = [y for y in tokens[index + 1:index + 3] if len(y) == 4 and y.isdigit()]
             out.append((token, days[0] if days else None, years[0] if years else None))

@@ -8,7 +8,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from harness.metrics._answer_forms import TITLES, Form, answer_form
+from harness.metrics._answer_forms import MONTH_NAMES, TITLES, Form, answer_form
 from harness.metrics._given_names import other_forms
 from harness.text import STOP_WORDS
 
@@ -24,10 +24,14 @@ RECALL_LONG = 0.5  # the share for an accepted answer of four or more content wo
 RECALL = 0.66  # share of an accepted answer's content words one sentence of the answer must hold
 _MODIFIER_START = frozenset("of for in from with to on at by".split())
 _SUFFIXES = frozenset("jr sr ii iii iv v".split())
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
 _LOST_SPACES = re.compile(r"[a-z]{2}[A-Z][a-z]|[a-z]{2}\d{1,2}(?:[\s.,;]|$)")
 _ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _CLAUSE_END = re.compile(r",(?!\d)|[;:!?()]|\.(?:\s|$)")
+
+
+def without_ordinal(word: str) -> str:
+    """A number written as an ordinal, as the number ("4th" -> "4"); any other word as it is."""
+    return _ORDINAL.sub("", word)
 
 
 def _no_suffix(words: list[str]) -> list[str]:
@@ -151,7 +155,7 @@ def sentence_recall(answer: str, reference: str, gold: Form, asked: set[str]) ->
     least; the last one before a modifier such as "of ...", its head noun, among them), every number and month of it,
     and the same negations."""
     wanted = content(gold.tokens) - asked
-    needed = {t for t in gold.tokens if t[:1].isdigit() or t in _MONTHS}
+    needed = {t for t in gold.tokens if t[:1].isdigit() or t in MONTH_NAMES}
     if len(wanted) < 2:
         return None
     head = {stem(t) for t in _head(gold)} & wanted
@@ -182,14 +186,14 @@ def year_of_date(answer: str, reference: str, gold: Form) -> str | None:
     """An accepted answer that is a full date ("6 January 793", "August 5, 1937") and an answer
     sentence that gives its year, with no other month and no other day beside a month."""
     years = [t for t in gold.tokens if len(t) == 4 and t.isdigit() and 1000 <= int(t) <= 2999]
-    months = {t for t in gold.tokens if t in _MONTHS}
+    months = {t for t in gold.tokens if t in MONTH_NAMES}
     days = [t for t in gold.tokens if t.isdigit() and len(t) <= 2]
     if len(years) != 1 or len(months) != 1 or len(days) != 1 or len(gold.tokens) != 3:
         return None  # only a full date: day, month and year
     for tokens in sentence_forms(answer)[:2]:
-        if years[0] not in tokens or not {t for t in tokens if t in _MONTHS} <= months:
+        if years[0] not in tokens or not {t for t in tokens if t in MONTH_NAMES} <= months:
             continue
-        days = {tokens[i + d] for i, t in enumerate(tokens) if t in _MONTHS for d in (-1, 1)
+        days = {tokens[i + d] for i, t in enumerate(tokens) if t in MONTH_NAMES for d in (-1, 1)
                 if 0 <= i + d < len(tokens) and tokens[i + d].isdigit() and len(tokens[i + d]) <= 2}
         if days <= set(gold.tokens):
             return f"gives the year of '{reference}'"
@@ -232,7 +236,7 @@ def word_variants(answer: str, reference: str, gold: Form, asked: set[str]) -> s
     common = not any(word[:1].isupper() or word[:1].isdigit() for word in reference.split())
     needed = len(wanted) - 1 if len(wanted) >= 3 or (len(wanted) == 2 and common) else len(wanted)
     head = set(_head(gold)) & set(wanted) if len(wanted) >= 3 else set()
-    head |= {word for word in wanted if word in _MONTHS or any(c.isdigit() for c in word)}  # "November 16" is not "November 8"
+    head |= {word for word in wanted if word in MONTH_NAMES or any(c.isdigit() for c in word)}  # "November 16" is not "November 8"
     width = len(gold.tokens) + VARIANT_WINDOW
     for sentence in sentences(answer):
         tokens = answer_form(sentence).tokens
@@ -266,7 +270,7 @@ def _variant(said: str, word: str) -> bool:
     if said == word:
         return True
     if any(c.isdigit() for c in said + word):
-        return _ORDINAL.sub("", said) == _ORDINAL.sub("", word)  # "Season 4" for "the fourth season"
+        return without_ordinal(said) == without_ordinal(word)  # "Season 4" for "the fourth season"
     if min(len(said), len(word)) < VARIANT_LETTERS:
         return False
     if (said.startswith(word) or word.startswith(said)) and abs(len(said) - len(word)) <= VARIANT_ENDING:

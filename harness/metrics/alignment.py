@@ -47,7 +47,7 @@ THREADS = 2  # at most: torch threads of the embedding model
 MAX_ARTICLE_SENTENCES = 400  # above: only each summary sentence's CANDIDATES best word-overlap sentences
 CANDIDATES = 32
 THRESHOLD = 0.74874  # "faithful" at or above: best mean balanced accuracy over the five SummaC validation splits
-PARTS = ("weakest", "mean", "sentences", "faithful", "alignment")
+PARTS = ("weakest", "sentences", "faithful", "alignment")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -148,10 +148,10 @@ def alignment_many(pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
 def parts_of(best: Sequence[float]) -> dict[str, float]:
     """The metric's parts from each summary sentence's best cosine with the article."""
     if not len(best):
-        return {"weakest": 0.0, "mean": 0.0, "sentences": 0.0, "faithful": 0.0, "alignment": 0.0}
+        return {"weakest": 0.0, "sentences": 0.0, "faithful": 0.0, "alignment": 0.0}
     clipped = [min(1.0, max(0.0, float(b))) for b in best]
     mean = sum(clipped) / len(clipped)
-    return {"weakest": min(clipped), "mean": mean, "sentences": float(len(clipped)),
+    return {"weakest": min(clipped), "sentences": float(len(clipped)),
             "faithful": float(mean >= THRESHOLD), "alignment": mean}
 
 

@@ -22,7 +22,6 @@ from harness.report._model import MetricValue, Report
 from harness.report._tables import (
     COUNT,
     INTERVAL,
-    NOT_APPLICABLE,
     PREDICTION,
     REASONS,
     REFERENCES,
@@ -32,6 +31,7 @@ from harness.report._tables import (
     Table,
     breakdown_tables,
     metric_names,
+    no_value,
     over_n,
     reason_text,
     scope_note,
@@ -46,10 +46,9 @@ NUMERIC = {COUNT, INTERVAL, SCORE, SECONDS}
 
 
 def _interval(metric: MetricValue | None) -> Html:
-    if metric is None:
-        return Html("–")
-    if metric.value is None:
-        return Html(NOT_APPLICABLE if metric.n == 0 else "–")
+    missing = no_value(metric)
+    if missing is not None:
+        return Html(missing)
     n = f' <span class="ci">{over_n(metric).strip()}</span>' if metric.n is not None else ""
     if metric.ci_low is None or metric.ci_high is None:
         return Html(f"{metric.value:.3f}{n}")

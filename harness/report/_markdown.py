@@ -12,7 +12,6 @@ from harness.report._model import ARTICLE_BREAKDOWN, MetricValue, Report
 from harness.report._tables import (
     COUNT,
     INTERVAL,
-    NOT_APPLICABLE,
     PREDICTION,
     REASONS,
     REFERENCES,
@@ -20,6 +19,7 @@ from harness.report._tables import (
     SECONDS,
     Table,
     breakdown_tables,
+    no_value,
     over_n,
     prediction_text,
     reason_text,
@@ -35,10 +35,9 @@ WORST_ARTICLES = 10
 
 
 def fmt(metric: MetricValue | None) -> str:
-    if metric is None:
-        return "–"
-    if metric.value is None:
-        return NOT_APPLICABLE if metric.n == 0 else "–"
+    missing = no_value(metric)
+    if missing is not None:
+        return missing
     return f"{metric.value:.3f} [{metric.ci_low:.3f}, {metric.ci_high:.3f}]{over_n(metric)}"
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_serializer
 
 SCHEMA_VERSION = 3  # 3: an item's score may be null (the metric gave it no number)
+NULL_FREE_VERSION = 2  # what a report without null scores is written as: version-2 readers read it
 READABLE_VERSIONS = (1, 2, 3)  # a version-1 report reads as one without breakdowns, values and parts
 MAX_RESAMPLES = 1_000_000  # the config's own limit; more would make `compare` run for hours
 # Built-in metric values are fractions in [0, 1]; a plugin's may use another scale, but a score
@@ -33,7 +34,7 @@ def schema_version_of(models: list["ModelResult"]) -> int:
     readers read as they always did."""
     unscored = any(score is None for model in models for task in model.tasks.values()
                    for item in task.items for score in item.scores.values())
-    return SCHEMA_VERSION if unscored else 2
+    return SCHEMA_VERSION if unscored else NULL_FREE_VERSION
 
 
 class _Part(BaseModel):

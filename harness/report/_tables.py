@@ -54,6 +54,14 @@ def scope_note(report: Report) -> str:
             "others, or could not score them); \"n/a\": it gave none.")
 
 
+def no_value(metric: MetricValue | None) -> str | None:
+    """What a table shows for a metric without a mean: "n/a" when it gave no item a number, "–"
+    when it is missing or had no items; None when it has a mean."""
+    if metric is None or metric.value is not None:
+        return "–" if metric is None else None
+    return NOT_APPLICABLE if metric.n == 0 else "–"
+
+
 def over_n(metric: MetricValue) -> str:
     """" (n=K)" when the metric's mean is over K of the items (its `n`), else nothing."""
     return "" if metric.n is None else f" (n={metric.n})"

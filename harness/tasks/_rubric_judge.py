@@ -128,15 +128,15 @@ def rubric_scores(replies: Sequence[str | None], answers: Sequence[Any] = (),
     return verdicts
 
 
-def _plain(line: str) -> str:
-    return " ".join(_EMPHASIS.sub(" ", line).split()).lower()
+def _unemphasised(line: str) -> str:
+    return " ".join(_EMPHASIS.sub(" ", line).split())
 
 
 def _judge_lines(reply: str, data: Sequence[str]) -> list[tuple[str, str]]:
     """(lowercased, as written) for each line of the reply, emphasis removed, without fenced
     regions (an unclosed marker drops the rest of the reply) and echoes of the data."""
-    echoed = {_plain(line) for text in data for line in str(text).splitlines() if line.strip()}
-    lines = (" ".join(_EMPHASIS.sub(" ", line).split()) for line in _FENCED.sub("\n", reply).splitlines())
+    echoed = {_unemphasised(line).lower() for text in data for line in str(text).splitlines() if line.strip()}
+    lines = (_unemphasised(line) for line in _FENCED.sub("\n", reply).splitlines())
     return [(line.lower(), line) for line in lines if line and line.lower() not in echoed]
 
 
