@@ -1,10 +1,11 @@
 """The likelihood metric's cost: each article's prefill shared by its summaries, against one
-forward pass per summary over article + summary (the plain way), on SummEval articles.
+forward pass per summary over article + summary (the plain way), on SummEval articles; and the
+metric's oneDNN linear layers (cpu_matmul: onednn) against torch's own.
 
-Both runs score the same summaries with the same model (SmolLM2-135M-Instruct, float32, CPU,
-the metric's threads) and must give the same log-probabilities (the largest difference is
-printed); the model is loaded and warmed up before either is timed. Prints both times, their
-ratio, the tokens each ran through the model and the machine's load average, since on a
+All runs score the same summaries with the same model (SmolLM2-135M-Instruct, float32, CPU,
+the metric's threads) and must give the same log-probabilities (the largest differences are
+printed); each model is loaded and warmed up before it is timed. Prints the times, their
+ratios, the tokens each ran through the model and the machine's load average, since on a
 shared machine other processes take cores too.
 
     python benchmarks/bench_likelihood.py --articles 10
@@ -56,6 +57,18 @@ def main() -> None:
           f"fewer tokens); largest log-probability difference {diff:.2e}")
     print(f"per summary    : {shared_s / len(answers) * 1000:8.0f} ms shared, "
           f"{separate_s / len(answers) * 1000:.0f} ms one pass each")
+
+    from harness.backends.transformers import TransformersBackend
+
+    torch_linear = TransformersBackend(model.config.model_copy(update={"cpu_matmul": "torch"}))
+    torch_linear.load()
+    likelihood._backend = torch_linear
+    likelihood.token_logprobs(answers[:2])
+    torch_s, _, by_torch = timed(answers, shared=True)
+    diff = max((abs(a - b) for s, t in zip(shared, by_torch) for x, y in zip(s, t) for a, b in zip(x, y)),
+               default=0.0)
+    print(f"shared, torch's float32 linear layers (MKL) in place of oneDNN's: {torch_s:.1f} s; "
+          f"oneDNN {torch_s / shared_s:.2f}x faster; largest log-probability difference {diff:.2e}")
 
 
 if __name__ == "__main__":

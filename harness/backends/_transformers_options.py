@@ -39,11 +39,11 @@ class GGUFSource(Strict):
 class TransformersModel(ModelOptions):
     """A local model run with transformers: a hub id, a local directory, or a GGUF file."""
 
-    # How the same computation is scheduled: batch_size and threads can change float rounding
+    # How the same computation is scheduled: batch_size, threads and cpu_matmul can change float rounding
     # (so, rarely, a token), as a torch or transformers upgrade can, which the key does not
     # cover either. Everything else (device, dtype, fast_path, tokenizer, max_context, ...) is
     # in the key.
-    output_neutral: ClassVar[frozenset[str]] = ModelOptions.output_neutral | {"batch_size", "threads"}
+    output_neutral: ClassVar[frozenset[str]] = ModelOptions.output_neutral | {"batch_size", "threads", "cpu_matmul"}
 
     backend: Literal["transformers"] = Field(description="Backend name.")
     model: str | None = Field(default=None, description="Hub id or local directory (exclusive with gguf).")
@@ -58,6 +58,10 @@ class TransformersModel(ModelOptions):
     batch_size: int = Field(default=8, ge=1, le=4096, description="Items generated per batch.")
     threads: int | None = Field(
         default=None, ge=1, le=1024, description="CPU threads for torch (default: every core of the machine)."
+    )
+    cpu_matmul: Literal["torch", "onednn"] = Field(
+        default="torch",
+        description="float32 linear layers on CPU: torch (MKL) or onednn (the same product through oneDNN).",
     )
     fast_path: bool = Field(
         default=True,

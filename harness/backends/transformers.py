@@ -143,6 +143,20 @@ class TransformersBackend(Backend):
         else:
             self._load(self.config.model, revision=self.config.revision)
         self.model.to(self.device).eval()
+        if self.config.cpu_matmul == "onednn":
+            self._use_onednn()
+
+    def _use_onednn(self) -> None:
+        """cpu_matmul: onednn. It applies to float32 weights on CPU; elsewhere it is logged and left."""
+        from harness.backends import _onednn
+
+        if not _onednn.available():
+            LOG.warning("model %s: cpu_matmul onednn: this torch build has no oneDNN linear; "
+                        "using torch's", self.config.name)
+            return
+        if not _onednn.use_onednn_linears(self.model):
+            LOG.warning("model %s: cpu_matmul onednn: no float32 linear layer on CPU to replace "
+                        "(device %s)", self.config.name, self.device)
 
     def _prepare_gguf(self) -> Path:
         """The converted-weights dir of the GGUF file; converts it unless already cached."""

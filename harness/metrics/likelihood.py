@@ -50,7 +50,7 @@ def backend() -> Any:
 
         config = TransformersModel(name="likelihood-smollm2", backend="transformers", device="cpu",
                                    gguf=GGUFSource(package=MODEL_PACKAGE, file=MODEL_FILE),
-                                   dtype="float32", batch_size=BATCH_SIZE,
+                                   dtype="float32", batch_size=BATCH_SIZE, cpu_matmul="onednn",
                                    threads=min(THREADS, os.cpu_count() or 1))
         model = TransformersBackend(config)
         model.load()

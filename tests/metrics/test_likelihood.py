@@ -93,8 +93,11 @@ ARTICLE = ("The city council voted 7-2 on Tuesday to close the Elm Street bridge
 
 @pytest.mark.slow
 def test_smollm2_scores_equal_the_reference_and_one_prefill_per_article(shared_model_cache, monkeypatch):
-    """The real bundled SmolLM2: the metric's log-probabilities equal one plain forward pass over
-    the chat prompt + summary; one article prefill for all its summaries."""
+    """The real bundled SmolLM2: the metric's log-probabilities (oneDNN linear layers) equal one
+    plain forward pass of plain transformers over the chat prompt + summary; one article prefill
+    for all its summaries."""
+    from harness.backends.transformers import TransformersBackend
+
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(shared_model_cache))
     monkeypatch.setattr(likelihood, "_backend", None)
     summaries = ["The council voted to close the Elm Street bridge for repairs.",
@@ -105,10 +108,13 @@ def test_smollm2_scores_equal_the_reference_and_one_prefill_per_article(shared_m
     before = model.counts.shared_prefixes
     given, alone = likelihood.token_logprobs(answers)
     assert model.counts.shared_prefixes - before == 2  # the article once, the article-free prompt once
+    assert model.config.cpu_matmul == "onednn"
+    plain = TransformersBackend(model.config.model_copy(update={"cpu_matmul": "torch"}))
+    plain.load()  # the reference: plain transformers, torch's own float32 linear layers
     prefix = model._prompt_ids(SimpleNamespace(system=None, prompt=likelihood.article_prompt(model, ARTICLE)))
     for text, logprobs in zip(summaries[:3], given):
         tokens = model.tokenizer(text, add_special_tokens=False)["input_ids"]
-        assert logprobs == pytest.approx(reference_logprobs(model.model, prefix, tokens), abs=2e-4)
+        assert logprobs == pytest.approx(reference_logprobs(plain.model, prefix, tokens), abs=2e-4)
     assert given[3] == [] and alone[3] == []
     parts = likelihood.score_many(answers)
     assert parts[3]["score"] == 0.0 and parts[3]["faithful"] == 0.0
