@@ -39,11 +39,12 @@ class GGUFSource(Strict):
 class TransformersModel(ModelOptions):
     """A local model run with transformers: a hub id, a local directory, or a GGUF file."""
 
-    # How the same computation is scheduled: batch_size, threads and cpu_matmul can change float rounding
-    # (so, rarely, a token), as a torch or transformers upgrade can, which the key does not
-    # cover either. Everything else (device, dtype, fast_path, tokenizer, max_context, ...) is
-    # in the key.
-    output_neutral: ClassVar[frozenset[str]] = ModelOptions.output_neutral | {"batch_size", "threads", "cpu_matmul"}
+    # How the same computation is scheduled: batch_size, threads and cpu_matmul can change
+    # float rounding (so, rarely, a token), as a torch or transformers upgrade can, which the
+    # key does not cover either. Everything else (device, dtype, fast_path, tokenizer,
+    # max_context, ...) is in the key.
+    output_neutral: ClassVar[frozenset[str]] = ModelOptions.output_neutral | {
+        "batch_size", "threads", "cpu_matmul"}
 
     backend: Literal["transformers"] = Field(description="Backend name.")
     model: str | None = Field(default=None, description="Hub id or local directory (exclusive with gguf).")

@@ -41,7 +41,8 @@ _backend: Any = None
 
 
 def backend() -> Any:
-    """The scoring model, loaded once per process: float32 on CPU, THREADS threads at most."""
+    """The scoring model, loaded once per process: float32 on CPU with oneDNN linear layers
+    (cpu_matmul: onednn, the same product as torch's, faster), THREADS threads at most."""
     global _backend
     if _backend is None:
         import os
