@@ -47,7 +47,7 @@ NEUTRAL_CHANGES = {
     "predictions": {},
     "openai": {"api_key_env": "OTHER_KEY", "max_concurrency": 9, "timeout_s": 5.0, "max_retries": 0,
                "retry_after_max_s": 1.0},
-    "transformers": {"batch_size": 2, "threads": 3},
+    "transformers": {"batch_size": 2, "threads": 3, "cpu_matmul": "onednn"},
 }
 IDENTITY = {"model_ref": "ref", "revision": None, "model_sha256": None}
 
