@@ -30,6 +30,12 @@ def timed(answers: list, shared: bool) -> tuple[float, int, tuple]:
     return time.perf_counter() - start, model.counts.processed - before, logprobs
 
 
+def largest_difference(first: tuple, second: tuple) -> float:
+    """The largest absolute difference between two runs' per-token log-probabilities."""
+    return max((abs(a - b) for s, t in zip(first, second) for x, y in zip(s, t) for a, b in zip(x, y)),
+               default=0.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--summeval", default="../shared/data/summeval/summeval_1600.jsonl")
@@ -46,8 +52,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     shared_s, shared_tokens, shared = timed(answers, shared=True)
     separate_s, separate_tokens, separate = timed(answers, shared=False)
-    diff = max((abs(a - b) for s, t in zip(shared, separate) for x, y in zip(s, t) for a, b in zip(x, y)),
-               default=0.0)
+    diff = largest_difference(shared, separate)
     print(f"{len(answers)} summaries of {args.articles} SummEval articles, {model.config.threads} threads, "
           f"load average {load:.1f} before / {os.getloadavg()[0]:.1f} after on {os.cpu_count()} cores "
           f"(a shared machine: other processes run too)")
@@ -65,8 +70,7 @@ def main() -> None:
     likelihood._backend = torch_linear
     likelihood.token_logprobs(answers[:2])
     torch_s, _, by_torch = timed(answers, shared=True)
-    diff = max((abs(a - b) for s, t in zip(shared, by_torch) for x, y in zip(s, t) for a, b in zip(x, y)),
-               default=0.0)
+    diff = largest_difference(shared, by_torch)
     print(f"shared, torch's float32 linear layers (MKL) in place of oneDNN's: {torch_s:.1f} s; "
           f"oneDNN {torch_s / shared_s:.2f}x faster; largest log-probability difference {diff:.2e}")
 

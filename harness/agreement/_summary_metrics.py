@@ -16,8 +16,12 @@ from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 
 from harness.agreement._summary_readers import SummaryRecord
-from harness.metrics import alignment as _alignment, entity_precision as _entities, likelihood as _likelihood, \
-    support as _support
+from harness.metrics import (
+    alignment as _alignment,
+    entity_precision as _entities,
+    likelihood as _likelihood,
+    support as _support,
+)
 from harness.metrics.extractiveness import PARTS, extractiveness
 
 ROUGE_AGGREGATES = ("mean", "max")

@@ -57,8 +57,10 @@ def scope_note(report: Report) -> str:
 def no_value(metric: MetricValue | None) -> str | None:
     """What a table shows for a metric without a mean: "n/a" when it gave no item a number, "–"
     when it is missing or had no items; None when it has a mean."""
-    if metric is None or metric.value is not None:
-        return "–" if metric is None else None
+    if metric is None:
+        return "–"
+    if metric.value is not None:
+        return None
     return NOT_APPLICABLE if metric.n == 0 else "–"
 
 

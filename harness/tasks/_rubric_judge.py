@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from harness.tasks._base import Answer, EvalItem, JudgePlan
@@ -52,7 +52,6 @@ class RubricVerdict:
     reason: str
     problems: tuple[str, ...] = ()
     reply: str = ""  # the raw reply, cut to REPLY_KEPT characters
-    extra: dict[str, Any] = field(default_factory=dict)
     failed: bool = False
 
     @property
@@ -74,14 +73,6 @@ def rubric_request(request_id: str, article_id: str, document: str, summary: str
     system, prompt = (template or load_template(PROMPT)).render(article=defuse(document), summary=defuse(summary))
     return Request(id=request_id, task=RUBRIC_TASK, prompt=prompt, system=system, article_id=article_id,
                    max_new_tokens=max_new_tokens)
-
-
-def rubric_requests(answers: Sequence[Any], template: Any = None) -> list[Any]:
-    """One judge request per summary (answer.text, answer.document), id answer.id."""
-    from harness.prompts import load_template
-
-    template = template or load_template(PROMPT)
-    return [rubric_request(str(a.id), str(a.article_id), str(a.document), str(a.text), template) for a in answers]
 
 
 def judge_plan(judge: Any, items: Sequence[EvalItem], answer: Callable[[EvalItem], Answer | None]) -> JudgePlan:
@@ -114,18 +105,6 @@ def reply_rubric(reply: str | None, error: str | None, data: Sequence[str] = ())
         return RubricVerdict({d: None for d in DIMENSIONS}, f"judge failed: {error or 'no reply'}",
                              tuple(f"{d}: no reply" for d in DIMENSIONS), failed=True)
     return parse_rubric(reply, data)
-
-
-def rubric_scores(replies: Sequence[str | None], answers: Sequence[Any] = (),
-                  errors: Sequence[str | None] = ()) -> list[RubricVerdict]:
-    """One rating per reply, in order (reply_rubric); `answers` (the rated ones, same order)
-    lets the parser drop echoes of their article and summary."""
-    verdicts = []
-    for index, reply in enumerate(replies):
-        rated = answers[index] if index < len(answers) else None
-        data = (str(rated.document), str(rated.text)) if rated is not None else ()
-        verdicts.append(reply_rubric(reply, errors[index] if index < len(errors) else None, data))
-    return verdicts
 
 
 def _unemphasised(line: str) -> str:

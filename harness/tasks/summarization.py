@@ -18,7 +18,12 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from harness.gold import STYLES, SUMMARY_SOURCES
 from harness.tasks._base import Answer, EvalItem, JudgePlan, Task
 from harness.tasks._options import JudgeModelOptions, TaskOptions, check_unique, metric_names_of
-from harness.tasks._rubric_judge import MAX_NEW_TOKENS as RUBRIC_TOKENS, PROMPT as RUBRIC_PROMPT, RubricVerdict
+from harness.tasks._rubric_judge import (
+    MAX_NEW_TOKENS as RUBRIC_TOKENS,
+    PROMPT as RUBRIC_PROMPT,
+    RubricVerdict,
+    judge_plan,
+)
 
 NAME = "summarization"
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")  # the ROUGE variants of harness.metrics.rouge
@@ -150,11 +155,7 @@ class SummarizationTask(Task):
 
     def judge(self, options: SummarizationOptions, items: Sequence[EvalItem],
               answer: Callable[[EvalItem], Answer | None]) -> JudgePlan | None:
-        if options.judge is None:
-            return None
-        from harness.tasks._rubric_judge import judge_plan
-
-        return judge_plan(options.judge, items, answer)
+        return None if options.judge is None else judge_plan(options.judge, items, answer)
 
     def scoring_options(self, options: SummarizationOptions) -> dict[str, Any]:
         return {
